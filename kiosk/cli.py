@@ -1,0 +1,171 @@
+"""The `kiosk` command: content checks and evaluation for city staff and tools, plus the web app's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import content_dir
+from .engine import AnswerError, Content, ContentError, load_content, parse_answer, resolve
+from .engine.analysis import analyse, answer_paths, verify_marks
+from .engine.yamlsource import YamlSyntaxError, load_yaml_text
+
+
+@click.group()
+def main() -> None:
+    """書かない窓口 life-event guide: おくやみ・出生・引越し."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def run(host: str, port: int) -> None:
+    """Run the app with Flask's development server (one machine, for trying it out)."""
+    from . import create_app
+
+    try:
+        app = create_app()
+    except ContentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    app.run(host=host, port=port)
+
+
+def _content(path: Path | None) -> Content:
+    try:
+        return load_content(path or content_dir())
+    except ContentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+content_option = click.option(
+    "--content", "content_path", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="questionnaires/ folder (default: KIOSK_CONTENT_DIR or the project's questionnaires/).",
+)
+
+
+@main.command()
+@content_option
+@click.option("--verify", "show_verify", is_flag=True, help="Also list facts marked `verify` for city review.")
+def check(content_path: Path | None, show_verify: bool) -> None:
+    """Validate all content and analyse every flow; exit 1 on any problem."""
+    started = time.perf_counter()
+    content = _content(content_path)
+    problems = analyse(content)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for problem in errors + warnings:
+        label = "エラー" if problem.severity == "error" else "注意"
+        click.echo(f"[{label}] {problem}", err=True)
+    marks = verify_marks(content)
+    if show_verify:
+        for mark in marks:
+            click.echo(f"[要確認] {mark}")
+    elapsed = time.perf_counter() - started
+    summary = ", ".join(
+        f"{flow_id}: 質問{len(flow.questions)}・手続き{len(flow.procedures)}" for flow_id, flow in content.flows.items()
+    )
+    click.echo(
+        f"{'問題があります' if errors else 'OK'}: {summary}; 手続きカタログ{len(content.procedures)}件, "
+        f"持ち物{len(content.items)}件; エラー{len(errors)}件, 注意{len(warnings)}件, 要確認{len(marks)}件 "
+        f"({elapsed:.2f}秒)"
+    )
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("event")
+@content_option
+@click.option("--limit", default=1000, show_default=True, help="Stop after this many paths.")
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: a fixed analysis date).")
+def paths(event: str, content_path: Path | None, limit: int, today_text: str | None) -> None:
+    """Print every distinct answer path of EVENT with its procedure ids, as JSON lines."""
+    content = _content(content_path)
+    _require_event(content, event)
+    kwargs = {"today": _today(today_text)} if today_text else {}
+    count = 0
+    for path in answer_paths(content, event, limit + 1, **kwargs):
+        if count == limit:
+            click.echo(f"上限の {limit} 通りで止めました（--limit で変えられます）", err=True)
+            sys.exit(0)
+        count += 1
+        answers = {k: list(v) if isinstance(v, tuple) else v for k, v in path.answers.items()}
+        click.echo(json.dumps(
+            {"answers": answers, "procedures": list(path.procedures), "conditional": list(path.conditional)},
+            ensure_ascii=False,
+        ))
+    click.echo(f"{count} 通りすべてを出力しました", err=True)
+
+
+@main.command()
+@click.argument("event")
+@click.option("--answers", "answers_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="JSON or YAML mapping question id → value; - reads standard input.")
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: today).")
+@content_option
+def evaluate(event: str, answers_file: Any, today_text: str | None, content_path: Path | None) -> None:
+    """Print the result for EVENT and the given answers as JSON."""
+    content = _content(content_path)
+    _require_event(content, event)
+    raw = _read_answers(answers_file.read())
+    if isinstance(raw, dict) and isinstance(raw.get("answers"), dict):  # a scenario file
+        today_text = today_text or (str(raw["today"]) if raw.get("today") else None)
+        raw = raw["answers"]
+    if not isinstance(raw, dict):
+        _fail("答えのファイルは「質問のid: 答え」の組で書きます")
+    today = _today(today_text) if today_text else date.today()
+    flow = content.flows[event]
+    answers, messages = {}, []
+    for question_id, value in raw.items():
+        question = flow.question_map.get(str(question_id))
+        if question is None:
+            messages.append(f"{question_id}: この質問は「{event}」にありません")
+            continue
+        try:
+            answers[question.id] = parse_answer(question, value, today)
+        except AnswerError as exc:
+            messages.append(f"{question_id}: {exc.message}")
+    if messages:
+        _fail("答えに問題があります:\n" + "\n".join(f"  {m}" for m in messages))
+    result = resolve(content, event, answers, today)
+    if result.progress.dropped:
+        click.echo("この答えは、ほかの答えにより使われませんでした: " + ", ".join(result.progress.dropped), err=True)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _read_answers(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    try:
+        data, _ = load_yaml_text(text)
+    except YamlSyntaxError as exc:
+        _fail(f"答えのファイルが JSON としても YAML としても読めません（{exc.line}行目: {exc.message}）")
+    return data
+
+
+def _require_event(content: Content, event: str) -> None:
+    if event not in content.flows:
+        _fail(f"「{event}」という手続きの流れはありません。使えるもの: {', '.join(content.flows)}")
+
+
+def _today(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"--today は YYYY-MM-DD で書きます（「{text}」は読めません）")
+        raise
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(2)

@@ -1,0 +1,120 @@
+"""Check and normalise one answer for one question. Messages are for residents, in plain Japanese."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+from .conditions import UNKNOWN, AnswerValue
+from .dates import japanese_date, parse_iso, parse_resident_date
+from .errors import AnswerError
+from .model import Question
+
+
+def parse_answer(question: Question, raw: Any, today: date) -> AnswerValue:
+    """Return the normalised answer, or raise AnswerError with a message the resident can act on.
+
+    Accepts what a form, the API or an answers file sends: strings with full-width digits, lists for
+    multiple choice, ints for numbers, dates as 2026-05-01, 2026/5/1, 2026年5月1日 or 令和8年5月1日.
+    """
+    if isinstance(raw, str):
+        raw = unicodedata.normalize("NFKC", raw).strip()
+    if raw is None or raw == "" or raw == []:
+        if question.type == "multiple" and raw == [] and not question.min_choices:
+            return ()
+        raise AnswerError(question.id, "required", _required_message(question))
+    if raw == UNKNOWN or raw == [UNKNOWN]:
+        if not question.unknown:
+            raise AnswerError(question.id, "unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください")
+        return (UNKNOWN,) if question.type == "multiple" else UNKNOWN
+    if question.type in ("single", "yes_no"):
+        return _choice(question, raw)
+    if question.type == "multiple":
+        return _choices(question, raw)
+    if question.type == "number":
+        return _number(question, raw)
+    return _date(question, raw, today)
+
+
+def _required_message(question: Question) -> str:
+    if question.type == "date":
+        return "日付を入力してください"
+    if question.type == "number":
+        return "数字を入力してください"
+    if question.type == "multiple":
+        return "あてはまるものを選んでください"
+    return "答えを1つ選んでください"
+
+
+def _choice(question: Question, raw: Any) -> str:
+    if isinstance(raw, bool) and question.type == "yes_no":
+        raw = "yes" if raw else "no"
+    if not isinstance(raw, str) or raw not in question.option_values:
+        raise AnswerError(question.id, "not_an_option", "選択肢の中から1つ選んでください")
+    return raw
+
+
+def _choices(question: Question, raw: Any) -> tuple[str, ...]:
+    values = [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+        raise AnswerError(question.id, "not_an_option", "選択肢の中から選んでください")
+    unknown_values = [v for v in values if v not in question.option_values]
+    if unknown_values:
+        raise AnswerError(question.id, "not_an_option", "選択肢の中から選んでください")
+    chosen = tuple(v for v in question.option_values if v in values)  # content order, no duplicates
+    exclusive = {option.value for option in question.choices if option.exclusive}
+    if len(chosen) > 1 and exclusive & set(chosen):
+        label = next(o.label for o in question.choices if o.value in exclusive and o.value in chosen)
+        raise AnswerError(question.id, "exclusive", f"「{label}」は、ほかの選択肢と一緒には選べません")
+    if question.min_choices and len(chosen) < question.min_choices:
+        raise AnswerError(question.id, "too_few", f"{question.min_choices}つ以上選んでください")
+    return chosen
+
+
+def _number(question: Question, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise AnswerError(question.id, "not_a_number", "数字で入力してください")
+    if isinstance(raw, str):
+        text = raw.replace(",", "")
+        if question.unit and text.endswith(question.unit):
+            text = text[: -len(question.unit)].strip()
+        if not text.lstrip("-").isdigit():
+            raise AnswerError(question.id, "not_a_number", "数字で入力してください（例: 65）")
+        raw = int(text)
+    if not isinstance(raw, int):
+        raise AnswerError(question.id, "not_a_number", "数字で入力してください（例: 65）")
+    unit = question.unit or ""
+    if question.min is not None and raw < question.min:
+        raise AnswerError(question.id, "too_small", f"{question.min}{unit}以上の数を入力してください")
+    if question.max is not None and raw > question.max:
+        raise AnswerError(question.id, "too_large", f"{question.max}{unit}以下の数を入力してください")
+    return raw
+
+
+def _date(question: Question, raw: Any, today: date) -> str:
+    if isinstance(raw, date):
+        parsed: date | None = raw
+    elif isinstance(raw, str):
+        parsed = parse_resident_date(raw)
+    else:
+        parsed = None
+    if parsed is None:
+        raise AnswerError(question.id, "not_a_date", "ある日付を入力してください（例: 2026年5月1日）")
+    earliest = _bound(question.not_before, today)
+    latest = _bound(question.not_after, today)
+    if earliest and parsed < earliest:
+        raise AnswerError(question.id, "too_early", f"{japanese_date(earliest)}以降の日付を入力してください")
+    if latest and parsed > latest:
+        if question.not_after == "today":
+            raise AnswerError(question.id, "in_future", "今日より後の日付は入力できません")
+        raise AnswerError(question.id, "too_late", f"{japanese_date(latest)}以前の日付を入力してください")
+    return parsed.isoformat()
+
+
+def _bound(value: str | None, today: date) -> date | None:
+    if value is None:
+        return None
+    if value == "today":
+        return today
+    return parse_iso(value)

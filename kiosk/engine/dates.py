@@ -1,0 +1,90 @@
+"""Calendar arithmetic and reading dates the way residents write them."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, timedelta
+
+# 元号: first day of each era, newest first.
+ERAS: tuple[tuple[str, date], ...] = (
+    ("令和", date(2019, 5, 1)),
+    ("平成", date(1989, 1, 8)),
+    ("昭和", date(1926, 12, 25)),
+    ("大正", date(1912, 7, 30)),
+)
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_KANJI = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_ERA = re.compile(r"^(令和|平成|昭和|大正|R|H|S|T)(元|\d{1,2})年?[./]?(\d{1,2})[月./](\d{1,2})日?$")
+_ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正"}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a month without that day gives its last day (民法143条2項)."""
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def add_period(day: date, days: int = 0, months: int = 0, years: int = 0) -> date:
+    """`day` plus a period given in days, months and years."""
+    if years or months:
+        day = add_months(day, years * 12 + months)
+    return day + timedelta(days=days)
+
+
+def parse_iso(text: str) -> date | None:
+    """Parse YYYY-MM-DD strictly; None when it is not a real date."""
+    match = _ISO.match(text)
+    if not match:
+        return None
+    return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+
+
+def parse_resident_date(text: str) -> date | None:
+    """Read a date as a resident may type it: 2026-05-01, 2026/5/1, 2026年5月1日, 令和8年5月1日, R8.5.1.
+
+    Full-width digits and spaces are normalised first. Returns None when the text is not a real date.
+    """
+    cleaned = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+    for pattern in (_ISO, _SLASH, _KANJI):
+        match = pattern.match(cleaned)
+        if match:
+            return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    match = _ERA.match(cleaned)
+    if match:
+        era = _ERA_LETTERS.get(match[1], match[1])
+        era_year = 1 if match[2] == "元" else int(match[2])
+        return era_date(era, era_year, int(match[3]), int(match[4]))
+    return None
+
+
+def era_date(era: str, era_year: int, month: int, day: int) -> date | None:
+    """Convert a 和暦 date to a date; None if it does not exist or lies outside the era."""
+    starts = dict(ERAS)
+    if era not in starts or era_year < 1:
+        return None
+    result = _safe_date(starts[era].year + era_year - 1, month, day)
+    if result is None or result < starts[era]:
+        return None
+    newer = [start for _, start in ERAS if start > starts[era]]
+    if newer and result >= min(newer):
+        return None
+    return result
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def japanese_date(day: date) -> str:
+    """2026年5月7日（木） — how dates are shown to residents."""
+    weekday = "月火水木金土日"[day.weekday()]
+    return f"{day.year}年{day.month}月{day.day}日（{weekday}）"

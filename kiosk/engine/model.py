@@ -1,0 +1,263 @@
+"""The content model: what the YAML files in questionnaires/ may say. The schema is these classes."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from .conditions import Condition, parse_condition
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+MonthDay = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+DATE_ROLES = ("event", "death_known", "funeral", "move_out", "move_in")
+DateRole = Literal["event", "death_known", "funeral", "move_out", "move_in"]
+
+
+def _condition(raw: Any) -> Condition | None:
+    if raw is None or isinstance(raw, Condition):
+        return raw
+    return parse_condition(raw)
+
+
+When = Annotated[Condition | None, BeforeValidator(_condition)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a key must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# ---------------------------------------------------------------- municipality.yaml
+
+
+class Counter(Strict):
+    name: Text
+    floor: str | None = None
+    window: str | None = None
+    hours: str | None = None
+    phone: str | None = None
+    note: str | None = None
+
+
+class Office(Strict):
+    name: Text
+    kind: Literal["agency", "private"]
+    note: str | None = None
+    url: str | None = None
+
+
+class YearEnd(Strict):
+    start: MonthDay = Field(alias="from")
+    end: MonthDay = Field(alias="to")
+
+
+class ClosedDays(Strict):
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = ["sat", "sun"]
+    national_holidays: bool = True
+    year_end: YearEnd | None = None
+    extra: list[IsoDate] = []
+
+
+class Amount(Strict):
+    label: Text
+    text: Text
+    verify: str | None = None
+
+
+class Municipality(Strict):
+    sample: bool = False
+    city: Text
+    phone: str | None = None
+    languages: list[str] = ["ja"]
+    retention_days: int = Field(default=30, ge=1)
+    counters: dict[Id, Counter]
+    offices: dict[Id, Office] = {}
+    closed_days: ClosedDays = ClosedDays()
+    amounts: dict[Id, Amount] = {}
+
+    @cached_property
+    def places(self) -> dict[str, Counter | Office]:
+        """Counters and offices by id, counters first (route order)."""
+        return {**self.counters, **self.offices}
+
+
+# ---------------------------------------------------------------- items and procedures
+
+
+class Item(Strict):
+    name: Text
+    note: str | None = None
+    verify: str | None = None
+
+
+class Deadline(Strict):
+    kind: Literal["period", "asap", "none", "with"] = "period"
+    days: int | None = Field(default=None, ge=0)
+    months: int | None = Field(default=None, ge=1)
+    years: int | None = Field(default=None, ge=1)
+    start: DateRole | None = Field(default=None, alias="from")
+    count_first_day: bool = True
+    next_open_day: bool = False
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Deadline:
+        lengths = [v for v in (self.days, self.months, self.years) if v is not None]
+        if self.kind == "period":
+            if len(lengths) != 1:
+                raise ValueError("期限は days・months・years のどれか1つで書きます（例: {days: 14, from: event}）")
+            if self.start is None:
+                raise ValueError("期限を数える日 from を書きます（event, death_known, funeral, move_out, move_in）")
+        else:
+            if lengths or self.start is not None:
+                raise ValueError(f"kind: {self.kind} の期限には days・months・years・from を書きません")
+            if self.kind == "with" and not self.text:
+                raise ValueError("kind: with には text（例: 転出届と同時に）を書きます")
+        return self
+
+
+class Online(Strict):
+    name: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://")]
+
+
+class FeeAmount(Strict):
+    amount: Id
+
+
+class Procedure(Strict):
+    title: Text
+    short: Text
+    group: Literal["city", "agency", "private"]
+    counter: Id | None = None
+    deadline: Deadline | None = None
+    items: list[Id]
+    applicant: str | None = None
+    fee: str | FeeAmount | None = None
+    online: Online | None = None
+    basis: str | None = None
+    note: str | None = None
+    check_hint: str | None = None
+    verify: str | None = None
+
+
+# ---------------------------------------------------------------- flows
+
+
+class Option(Strict):
+    value: Id
+    label: Text
+    exclusive: bool = False
+    help: str | None = None
+
+
+class Question(Strict):
+    id: Id
+    type: Literal["single", "multiple", "yes_no", "date", "number"]
+    text: Text
+    help: str | None = None
+    options: list[Option] | None = None
+    unknown: bool = False
+    unknown_hint: str | None = None
+    when: When = None
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    min_choices: int | None = Field(default=None, ge=1)
+    not_before: str | None = None
+    not_after: str | None = None
+
+    @cached_property
+    def option_values(self) -> tuple[str, ...]:
+        """The values the question can give, including 「わからない」 when offered."""
+        if self.type == "yes_no":
+            values = ["yes", "no"]
+        else:
+            values = [option.value for option in self.options or []]
+        if self.unknown:
+            values.append("unknown")
+        return tuple(values)
+
+    @cached_property
+    def choices(self) -> tuple[Option, ...]:
+        """The options shown, with generated はい／いいえ and 「わからない」."""
+        if self.type == "yes_no":
+            shown = [Option(value="yes", label="はい"), Option(value="no", label="いいえ")]
+        else:
+            shown = list(self.options or [])
+        if self.unknown and self.type in ("single", "multiple", "yes_no"):
+            shown.append(Option(value="unknown", label="わからない", exclusive=True))
+        return tuple(shown)
+
+
+class Trigger(Strict):
+    when: When = None
+    reason: Text
+
+
+class ExtraItem(Strict):
+    item: Id
+    when: When = None
+
+
+class Attachment(Strict):
+    procedure: Id
+    when: When = None
+    reason: str | None = None
+    triggers: list[Trigger] | None = None
+    deadline: Deadline | None = None
+    extra_items: list[ExtraItem] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _reason_or_triggers(self) -> Attachment:
+        if self.triggers is not None and (self.reason is not None or self.when is not None):
+            raise ValueError("reason・when と triggers は一緒に書けません。triggers の中に when と reason を書きます")
+        if self.triggers is None and not self.reason:
+            raise ValueError("住民と職員に見せる理由 reason を書きます（例: 亡くなった方が国民健康保険に加入していたため）")
+        if self.triggers is not None and not self.triggers:
+            raise ValueError("triggers には1つ以上の when と reason を書きます")
+        return self
+
+    @cached_property
+    def all_triggers(self) -> tuple[Trigger, ...]:
+        """The attachment's triggers; the short form (when + reason) is one trigger."""
+        if self.triggers is not None:
+            return tuple(self.triggers)
+        assert self.reason is not None
+        return (Trigger(when=self.when, reason=self.reason),)
+
+
+class Flow(Strict):
+    id: Id
+    title: Text
+    description: Text
+    minutes: int = Field(ge=1)
+    have_ready: list[str] = []
+    dates: dict[DateRole, Id | list[Id]] = {}
+    date_labels: dict[DateRole, str] = {}
+    questions: list[Question]
+    procedures: list[Attachment]
+
+    @cached_property
+    def question_map(self) -> dict[str, Question]:
+        """Questions by id."""
+        return {question.id: question for question in self.questions}
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Index of each question in asking order."""
+        return {question.id: index for index, question in enumerate(self.questions)}
+
+    def date_questions(self, role: str) -> tuple[str, ...]:
+        """The questions that answer a date role, in order of preference."""
+        mapped = self.dates.get(role)  # type: ignore[call-overload]
+        if mapped is None:
+            return ()
+        return (mapped,) if isinstance(mapped, str) else tuple(mapped)
