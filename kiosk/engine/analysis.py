@@ -15,6 +15,7 @@ from .conditions import UNKNOWN, AnswerValue, Compare, Condition, DateCompare, E
 from .content import Content
 from .dates import add_period
 from .errors import ContentProblem
+from .loader import FLOW_FILES
 from .model import Flow, Question
 from .resolver import resolve
 from .truth import Truth
@@ -140,9 +141,13 @@ def reachable_truths(flow: Flow, condition: Condition, today: date = ANALYSIS_TO
     return found, search.capped
 
 
-def analyse(content: Content) -> list[ContentProblem]:
+def analyse(content: Content, required_events: bool = True) -> list[ContentProblem]:
     """Everything `kiosk check` reports beyond loading: unreachable and unused parts of each flow."""
     problems: list[ContentProblem] = []
+    for event in FLOW_FILES:
+        if event not in content.flows and required_events:
+            problems.append(ContentProblem(f"questionnaires/{event}.yaml", None, "", "ファイルがありません",
+                                           f"{event}.yaml に流れを書いてください"))
     for flow_id, flow in content.flows.items():
         source = content.sources[flow_id]
 

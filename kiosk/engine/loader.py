@@ -15,7 +15,7 @@ from .model import DATE_ROLES, Attachment, Deadline, Flow, Item, Municipality, P
 from .yamlsource import Path_, YamlSyntaxError, key_text, load_yaml
 
 FLOW_FILES = ("okuyami", "shussei", "hikkoshi")
-"""The life events; each has a flow file of the same name."""
+"""The life events the product covers; each has a flow file of the same name. Other flow files may be added."""
 
 T = TypeVar("T")
 
@@ -55,8 +55,8 @@ def load_content(root: Path) -> Content:
     procedures, procedure_sources = _load_catalogue(root / "procedures", root, Procedure, problems)
     flows: dict[str, Flow] = {}
     sources: dict[str, Source] = {}
-    for name in FLOW_FILES:
-        path = root / f"{name}.yaml"
+    for path in _flow_files(root):
+        name = path.stem
         loaded = _load_model(path, root, Flow, problems)
         if loaded is None:
             continue
@@ -79,6 +79,13 @@ def load_content(root: Path) -> Content:
 
 
 # ---------------------------------------------------------------- reading files
+
+
+def _flow_files(root: Path) -> list[Path]:
+    """Every top-level YAML file except the municipality profile is a flow; the known events come first."""
+    files = [path for path in root.glob("*.yaml") if path.name != "municipality.yaml"]
+    known = {name: index for index, name in enumerate(FLOW_FILES)}
+    return sorted(files, key=lambda path: (known.get(path.stem, len(known)), path.stem))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -131,26 +138,31 @@ def _load_catalogue(
         data, source = read
         if data is None:
             continue
-        try:
-            parsed = TypeAdapter(dict[str, model]).validate_python(data)  # type: ignore[valid-type]
-        except ValidationError as exc:
-            _report_validation(exc, source, problems)
+        if not isinstance(data, dict):
+            problems.add(source, (), "「id: 中身」の組を並べて書きます", "")
             continue
-        for key, value in parsed.items():
+        adapter = TypeAdapter(model)
+        for key, raw in data.items():
+            key = str(key)
             if not _is_id(key):
                 problems.add(source, (key,), f"id「{key}」が使えません", "英小文字・数字・_ で、英小文字で始めます")
-            if key in entries:
+            if key in sources:
                 problems.add(source, (key,), f"id「{key}」は {sources[key].file} にもあります",
                              "id はすべてのファイルを通して1つだけにします")
                 continue
-            entries[key] = value
             sources[key] = source
+            try:
+                entries[key] = adapter.validate_python(raw)
+            except ValidationError as exc:
+                # Report the entry; references to it are not reported again as dangling.
+                _report_validation(exc, source, problems, prefix=(key,))
+                entries[key] = None
     return entries, sources
 
 
-def _report_validation(exc: ValidationError, source: Source, problems: _Collector) -> None:
+def _report_validation(exc: ValidationError, source: Source, problems: _Collector, prefix: Path_ = ()) -> None:
     for error in exc.errors():
-        loc: Path_ = tuple(part for part in error["loc"] if part != "[key]")
+        loc: Path_ = prefix + tuple(part for part in error["loc"] if part != "[key]")
         ctx_error = (error.get("ctx") or {}).get("error")
         if isinstance(ctx_error, ConditionSyntaxError):
             problems.add(source, loc + ctx_error.path, ctx_error.message, ctx_error.fix)
@@ -180,6 +192,8 @@ def _check_catalogue(
     problems: _Collector,
 ) -> None:
     for proc_id, proc in procedures.items():
+        if proc is None:
+            continue
         source = sources[proc_id]
         if proc.counter is None:
             if proc.group != "private":
@@ -229,6 +243,8 @@ def _check_flow(
     attached: set[str] = set()
     for index, attachment in enumerate(flow.procedures):
         here = ("procedures", index)
+        if attachment.procedure in procedures and procedures[attachment.procedure] is None:
+            continue  # the definition itself is broken and already reported
         procedure = procedures.get(attachment.procedure)
         if procedure is None:
             problems.add(source, here + ("procedure",), f"手続き「{attachment.procedure}」が procedures/ にありません",
