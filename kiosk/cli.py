@@ -46,7 +46,10 @@ def _content(path: Path | None) -> Content:
 
 
 content_option = click.option(
-    "--content", "content_path", type=click.Path(path_type=Path, file_okay=False), default=None,
+    "--content",
+    "content_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
     help="questionnaires/ folder (default: KIOSK_CONTENT_DIR or the project's questionnaires/).",
 )
 
@@ -98,17 +101,24 @@ def paths(event: str, content_path: Path | None, limit: int, today_text: str | N
             sys.exit(0)
         count += 1
         answers = {k: list(v) if isinstance(v, tuple) else v for k, v in path.answers.items()}
-        click.echo(json.dumps(
-            {"answers": answers, "procedures": list(path.procedures), "conditional": list(path.conditional)},
-            ensure_ascii=False,
-        ))
+        click.echo(
+            json.dumps(
+                {"answers": answers, "procedures": list(path.procedures), "conditional": list(path.conditional)},
+                ensure_ascii=False,
+            )
+        )
     click.echo(f"{count} 通りすべてを出力しました", err=True)
 
 
 @main.command()
 @click.argument("event")
-@click.option("--answers", "answers_file", required=True, type=click.File("r", encoding="utf-8"),
-              help="JSON or YAML mapping question id → value; - reads standard input.")
+@click.option(
+    "--answers",
+    "answers_file",
+    required=True,
+    type=click.File("r", encoding="utf-8"),
+    help="JSON or YAML mapping question id → value; - reads standard input.",
+)
 @click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: today).")
 @content_option
 def evaluate(event: str, answers_file: Any, today_text: str | None, content_path: Path | None) -> None:
@@ -169,3 +179,7 @@ def _today(text: str) -> date:
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .conditions import UNKNOWN, AnswerValue, Compare, Condition, DateCompare, Env, Equals, In
-from .content import Content
+from .content import Content, Source
 from .dates import add_period
 from .errors import ContentProblem
 from .loader import FLOW_FILES
@@ -33,14 +33,16 @@ class _Search:
     capped: bool = False
 
 
-def candidate_values(flow: Flow, question: Question, assigned: dict[str, AnswerValue], today: date) -> list[AnswerValue]:
+def candidate_values(
+    flow: Flow, question: Question, assigned: dict[str, AnswerValue], today: date
+) -> list[AnswerValue]:
     """Telling answers for `question`: enough to make every condition that reads it true and false."""
     values: list[AnswerValue] = []
     if question.type in ("single", "yes_no"):
         values = list(question.option_values)
     elif question.type == "multiple":
         plain = [o.value for o in question.choices if not o.exclusive]
-        values = [()] + [(v,) for v in question.option_values]
+        values = [(), *((v,) for v in question.option_values)]
         if len(plain) > 1:
             values.append(tuple(plain))
     elif question.type == "number":
@@ -49,7 +51,9 @@ def candidate_values(flow: Flow, question: Question, assigned: dict[str, AnswerV
             if isinstance(atom, Compare):
                 numbers |= {atom.number - 1, atom.number, atom.number + 1}
             elif isinstance(atom, (Equals, In)):
-                numbers |= {v for v in ((atom.value,) if isinstance(atom, Equals) else atom.values) if isinstance(v, int)}
+                numbers |= {
+                    v for v in ((atom.value,) if isinstance(atom, Equals) else atom.values) if isinstance(v, int)
+                }
         low = question.min if question.min is not None else -(10**9)
         high = question.max if question.max is not None else 10**9
         values = sorted(n for n in numbers if low <= n <= high)
@@ -146,47 +150,77 @@ def analyse(content: Content, required_events: bool = True) -> list[ContentProbl
     problems: list[ContentProblem] = []
     for event in FLOW_FILES:
         if event not in content.flows and required_events:
-            problems.append(ContentProblem(f"questionnaires/{event}.yaml", None, "", "ファイルがありません",
-                                           f"{event}.yaml に流れを書いてください"))
+            problems.append(
+                ContentProblem(
+                    f"questionnaires/{event}.yaml",
+                    None,
+                    "",
+                    "ファイルがありません",
+                    f"{event}.yaml に流れを書いてください",
+                )
+            )
     for flow_id, flow in content.flows.items():
-        source = content.sources[flow_id]
-
-        def report(path: Path_, message: str, fix: str = "", severity: str = "error") -> None:
-            problems.append(ContentProblem(source.file, source.line(path), key_text(path), message, fix, severity))
-
-        used = set()
-        for condition in _all_conditions(flow):
-            used |= condition.questions()
-        for role in flow.dates:
-            used |= set(flow.date_questions(role))
-        for index, question in enumerate(flow.questions):
-            if question.id not in used:
-                report(("questions", index, "id"), f"質問「{question.id}」の答えはどこにも使われていません",
-                       "手続きの条件か dates で使うか、質問を削除します")
-            if question.when is None:
-                continue
-            truths, capped = reachable_truths(flow, question.when)
-            if capped:
-                report(("questions", index, "when"), "条件が複雑すぎて、すべては確かめられませんでした", "条件を分けてください", "warning")
-            elif not truths & {Truth.TRUE, Truth.UNKNOWN}:
-                report(("questions", index, "when"), f"質問「{question.id}」はどんな答えでも聞かれません",
-                       "when の条件を確かめてください")
-        for index, attachment in enumerate(flow.procedures):
-            can_apply = can_maybe = False
-            for position, trigger in enumerate(attachment.all_triggers):
-                if trigger.when is None:
-                    can_apply = True
-                    continue
-                truths, capped = reachable_truths(flow, trigger.when)
-                can_apply |= Truth.TRUE in truths or capped
-                can_maybe |= Truth.UNKNOWN in truths
-            if not can_apply and can_maybe:
-                report(("procedures", index, "procedure"),
-                       f"手続き「{attachment.procedure}」は「該当する場合」としてしか出ません", "条件を確かめてください", "warning")
-            elif not can_apply:
-                report(("procedures", index, "procedure"), f"手続き「{attachment.procedure}」はどんな答えでも出ません",
-                       "when の条件を確かめてください")
+        problems += _analyse_flow(flow, content.sources[flow_id])
     problems += _unused_catalogue(content)
+    return problems
+
+
+def _analyse_flow(flow: Flow, source: Source) -> list[ContentProblem]:
+    problems: list[ContentProblem] = []
+
+    def report(path: Path_, message: str, fix: str = "", severity: str = "error") -> None:
+        problems.append(ContentProblem(source.file, source.line(path), key_text(path), message, fix, severity))
+
+    used = set()
+    for condition in _all_conditions(flow):
+        used |= condition.questions()
+    for role in flow.dates:
+        used |= set(flow.date_questions(role))
+    for index, question in enumerate(flow.questions):
+        if question.id not in used:
+            report(
+                ("questions", index, "id"),
+                f"質問「{question.id}」の答えはどこにも使われていません",
+                "手続きの条件か dates で使うか、質問を削除します",
+            )
+        if question.when is None:
+            continue
+        truths, capped = reachable_truths(flow, question.when)
+        if capped:
+            report(
+                ("questions", index, "when"),
+                "条件が複雑すぎて、すべては確かめられませんでした",
+                "条件を分けてください",
+                "warning",
+            )
+        elif not truths & {Truth.TRUE, Truth.UNKNOWN}:
+            report(
+                ("questions", index, "when"),
+                f"質問「{question.id}」はどんな答えでも聞かれません",
+                "when の条件を確かめてください",
+            )
+    for index, attachment in enumerate(flow.procedures):
+        can_apply = can_maybe = False
+        for trigger in attachment.all_triggers:
+            if trigger.when is None:
+                can_apply = True
+                continue
+            truths, capped = reachable_truths(flow, trigger.when)
+            can_apply |= Truth.TRUE in truths or capped
+            can_maybe |= Truth.UNKNOWN in truths
+        if not can_apply and can_maybe:
+            report(
+                ("procedures", index, "procedure"),
+                f"手続き「{attachment.procedure}」は「該当する場合」としてしか出ません",
+                "条件を確かめてください",
+                "warning",
+            )
+        elif not can_apply:
+            report(
+                ("procedures", index, "procedure"),
+                f"手続き「{attachment.procedure}」はどんな答えでも出ません",
+                "when の条件を確かめてください",
+            )
     return problems
 
 
@@ -196,15 +230,31 @@ def _unused_catalogue(content: Content) -> list[ContentProblem]:
     for proc_id in content.procedures:
         if proc_id not in attached:
             source = content.sources[f"procedure:{proc_id}"]
-            problems.append(ContentProblem(source.file, source.line((proc_id,)), proc_id,
-                                           "どの流れでも使われていない手続きです", "流れの procedures に加えるか削除します", "warning"))
+            problems.append(
+                ContentProblem(
+                    source.file,
+                    source.line((proc_id,)),
+                    proc_id,
+                    "どの流れでも使われていない手続きです",
+                    "流れの procedures に加えるか削除します",
+                    "warning",
+                )
+            )
     used_items = {item for proc in content.procedures.values() for item in proc.items}
     used_items |= {e.item for flow in content.flows.values() for a in flow.procedures for e in a.extra_items}
     for item_id in content.items:
         if item_id not in used_items:
             source = content.sources[f"item:{item_id}"]
-            problems.append(ContentProblem(source.file, source.line((item_id,)), item_id,
-                                           "どの手続きでも使われていない持ち物です", "手続きの items に加えるか削除します", "warning"))
+            problems.append(
+                ContentProblem(
+                    source.file,
+                    source.line((item_id,)),
+                    item_id,
+                    "どの手続きでも使われていない持ち物です",
+                    "手続きの items に加えるか削除します",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -214,15 +264,27 @@ def verify_marks(content: Content) -> list[ContentProblem]:
     source = content.sources["municipality"]
     for amount_id, amount in content.municipality.amounts.items():
         if amount.verify:
-            marks.append(ContentProblem(source.file, source.line(("amounts", amount_id)), f"amounts.{amount_id}", amount.verify, severity="verify"))
+            marks.append(
+                ContentProblem(
+                    source.file,
+                    source.line(("amounts", amount_id)),
+                    f"amounts.{amount_id}",
+                    amount.verify,
+                    severity="verify",
+                )
+            )
     for proc_id, proc in content.procedures.items():
         if proc.verify:
             src = content.sources[f"procedure:{proc_id}"]
-            marks.append(ContentProblem(src.file, src.line((proc_id, "verify")), proc_id, proc.verify, severity="verify"))
+            marks.append(
+                ContentProblem(src.file, src.line((proc_id, "verify")), proc_id, proc.verify, severity="verify")
+            )
     for item_id, item in content.items.items():
         if item.verify:
             src = content.sources[f"item:{item_id}"]
-            marks.append(ContentProblem(src.file, src.line((item_id, "verify")), item_id, item.verify, severity="verify"))
+            marks.append(
+                ContentProblem(src.file, src.line((item_id, "verify")), item_id, item.verify, severity="verify")
+            )
     return marks
 
 

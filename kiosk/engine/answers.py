@@ -26,7 +26,9 @@ def parse_answer(question: Question, raw: Any, today: date) -> AnswerValue:
         raise AnswerError(question.id, "required", _required_message(question))
     if raw == UNKNOWN or raw == [UNKNOWN]:
         if not question.unknown:
-            raise AnswerError(question.id, "unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください")
+            raise AnswerError(
+                question.id, "unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください"
+            )
         return (UNKNOWN,) if question.type == "multiple" else UNKNOWN
     if question.type in ("single", "yes_no"):
         return _choice(question, raw)

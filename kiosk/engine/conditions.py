@@ -280,9 +280,21 @@ class Not(Condition):
 
 
 OPERATORS = (
-    "equals", "in", "includes", "answered", "all", "any", "not",
-    "gt", "gte", "lt", "lte",
-    "date_before", "date_on_or_before", "date_after", "date_on_or_after",
+    "equals",
+    "in",
+    "includes",
+    "answered",
+    "all",
+    "any",
+    "not",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "date_before",
+    "date_on_or_before",
+    "date_after",
+    "date_on_or_after",
 )
 _FIX_FORM = "例: {equals: [deceased_insurance, kokuho]}（使える演算子: " + ", ".join(OPERATORS) + "）"
 
@@ -305,23 +317,31 @@ def parse_condition(raw: Any, path: tuple[str | int, ...] = ()) -> Condition:
     if op in ("equals", "includes"):
         question, value = _pair(arg, here, op)
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise ConditionSyntaxError(here + (1,), "値は選択肢の値（英小文字）か数で書きます", '"yes" や kokuho のように書きます')
+            raise ConditionSyntaxError(
+                here + (1,), "値は選択肢の値（英小文字）か数で書きます", '"yes" や kokuho のように書きます'
+            )
         if op == "includes":
             return Includes(question, str(value))
         return Equals(question, value)
     if op == "in":
         question, values = _pair(arg, here, op)
         if not isinstance(values, list) or not values:
-            raise ConditionSyntaxError(here + (1,), "in の2つめには値のリストを書きます", "例: {in: [deceased_insurance, [kokuho, koki]]}")
+            raise ConditionSyntaxError(
+                here + (1,), "in の2つめには値のリストを書きます", "例: {in: [deceased_insurance, [kokuho, koki]]}"
+            )
         return In(question, tuple(values))
     if op in _NUMERIC:
         question, number = _pair(arg, here, op)
         if not isinstance(number, int) or isinstance(number, bool):
-            raise ConditionSyntaxError(here + (1,), f"{op} の2つめには整数を書きます", f"例: {{{op}: [deceased_age, 65]}}")
+            raise ConditionSyntaxError(
+                here + (1,), f"{op} の2つめには整数を書きます", f"例: {{{op}: [deceased_age, 65]}}"
+            )
         return Compare(op, question, number)
     if op in _DATE_OPS:
         if not isinstance(arg, list) or len(arg) != 2:
-            raise ConditionSyntaxError(here, f"{op} には2つの日付を書きます", f'例: {{{op}: [birth_date, "2025-04-01"]}}')
+            raise ConditionSyntaxError(
+                here, f"{op} には2つの日付を書きます", f'例: {{{op}: [birth_date, "2025-04-01"]}}'
+            )
         left = _date_operand(arg[0], here + (0,))
         right = _date_operand(arg[1], here + (1,))
         return DateCompare(op, left, right)
@@ -336,7 +356,9 @@ def _pair(arg: Any, path: tuple[str | int, ...], op: str) -> tuple[str, Any]:
 
 def _question_id(value: Any, path: tuple[str | int, ...]) -> str:
     if not isinstance(value, str) or not _ID.match(value):
-        raise ConditionSyntaxError(path, f"質問のidではありません: {value!r}", "質問の id（英小文字とアンダースコア）を書きます")
+        raise ConditionSyntaxError(
+            path, f"質問のidではありません: {value!r}", "質問の id（英小文字とアンダースコア）を書きます"
+        )
     return value
 
 
@@ -344,13 +366,19 @@ def _date_operand(value: Any, path: tuple[str | int, ...]) -> DateOperand:
     if isinstance(value, dict):
         unknown_keys = set(value) - {"date", "add"}
         if "date" not in value or unknown_keys:
-            raise ConditionSyntaxError(path, "日付の計算は {date: 日付, add: {days: 数}} と書きます", "例: {date: move_date, add: {days: 14}}")
+            raise ConditionSyntaxError(
+                path, "日付の計算は {date: 日付, add: {days: 数}} と書きます", "例: {date: move_date, add: {days: 14}}"
+            )
         base = _date_operand(value["date"], path + ("date",))
         add = value.get("add", {})
-        if not isinstance(add, dict) or set(add) - {"days", "months", "years"} or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in add.values()
+        if (
+            not isinstance(add, dict)
+            or set(add) - {"days", "months", "years"}
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in add.values())
         ):
-            raise ConditionSyntaxError(path + ("add",), "add には days・months・years を整数で書きます", "例: add: {days: -30}")
+            raise ConditionSyntaxError(
+                path + ("add",), "add には days・months・years を整数で書きます", "例: add: {days: -30}"
+            )
         return DateOperand(base.question, base.fixed, add.get("days", 0), add.get("months", 0), add.get("years", 0))
     if value == "today":
         return DateOperand()
@@ -360,4 +388,6 @@ def _date_operand(value: Any, path: tuple[str | int, ...]) -> DateOperand:
             return DateOperand(fixed=fixed)
         if _ID.match(value):
             return DateOperand(question=value)
-    raise ConditionSyntaxError(path, f"日付として読めません: {value!r}", '日付の質問の id、"YYYY-MM-DD"、today のどれかを書きます')
+    raise ConditionSyntaxError(
+        path, f"日付として読めません: {value!r}", '日付の質問の id、"YYYY-MM-DD"、today のどれかを書きます'
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,11 +28,11 @@ class DeadlineResult:
 
     kind: str
     text: str
-    date: date | None = None
-    moved_from: date | None = None
+    date: dt.date | None = None
+    moved_from: dt.date | None = None
     moved_because: str | None = None
     overdue: bool = False
-    counted_from: date | None = None
+    counted_from: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: dates as YYYY-MM-DD."""

@@ -24,7 +24,10 @@ _PYDANTIC_MESSAGES = {
     "extra_forbidden": ("知らない項目です", "綴りを確かめるか、この行を削除してください"),
     "string_type": ("文字で書きます", ""),
     "string_too_short": ("空です", "文を書いてください"),
-    "string_pattern_mismatch": ("形が正しくありません", "id は英小文字・数字・_ で、英小文字で始めます。日付は \"YYYY-MM-DD\" です"),
+    "string_pattern_mismatch": (
+        "形が正しくありません",
+        'id は英小文字・数字・_ で、英小文字で始めます。日付は "YYYY-MM-DD" です',
+    ),
     "int_type": ("整数で書きます", ""),
     "int_parsing": ("整数で書きます", ""),
     "bool_type": ("true か false で書きます", ""),
@@ -42,9 +45,7 @@ class _Collector:
         self.problems: list[ContentProblem] = []
 
     def add(self, source: Source, path: Path_, message: str, fix: str = "", severity: str = "error") -> None:
-        self.problems.append(
-            ContentProblem(source.file, source.line(path), key_text(path), message, fix, severity)
-        )
+        self.problems.append(ContentProblem(source.file, source.line(path), key_text(path), message, fix, severity))
 
 
 def load_content(root: Path) -> Content:
@@ -104,8 +105,13 @@ def _read(path: Path, root: Path, problems: _Collector) -> tuple[Any, Source] | 
         data, positions = load_yaml(path)
     except YamlSyntaxError as exc:
         problems.problems.append(
-            ContentProblem(source.file, exc.line, "", f"YAML として読めません: {exc.message}",
-                           "字下げ（スペース）と「:」のあとの空白を確かめてください")
+            ContentProblem(
+                source.file,
+                exc.line,
+                "",
+                f"YAML として読めません: {exc.message}",
+                "字下げ（スペース）と「:」のあとの空白を確かめてください",
+            )
         )
         return None
     return data, Source(source.file, positions)
@@ -130,7 +136,9 @@ def _load_catalogue(
     sources: dict[str, Source] = {}
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        problems.add(Source(_relative(folder, root)), (), "YAML ファイルがありません", "1つ以上の .yaml ファイルを置いてください")
+        problems.add(
+            Source(_relative(folder, root)), (), "YAML ファイルがありません", "1つ以上の .yaml ファイルを置いてください"
+        )
     for path in files:
         read = _read(path, root, problems)
         if read is None:
@@ -147,8 +155,12 @@ def _load_catalogue(
             if not _is_id(key):
                 problems.add(source, (key,), f"id「{key}」が使えません", "英小文字・数字・_ で、英小文字で始めます")
             if key in sources:
-                problems.add(source, (key,), f"id「{key}」は {sources[key].file} にもあります",
-                             "id はすべてのファイルを通して1つだけにします")
+                problems.add(
+                    source,
+                    (key,),
+                    f"id「{key}」は {sources[key].file} にもあります",
+                    "id はすべてのファイルを通して1つだけにします",
+                )
                 continue
             sources[key] = source
             try:
@@ -176,8 +188,11 @@ def _report_validation(exc: ValidationError, source: Source, problems: _Collecto
 
 
 def _is_id(text: str) -> bool:
-    return bool(text) and text[0].isascii() and text[0].islower() and all(
-        c.isascii() and (c.islower() or c.isdigit() or c == "_") for c in text
+    return (
+        bool(text)
+        and text[0].isascii()
+        and text[0].islower()
+        and all(c.isascii() and (c.islower() or c.isdigit() or c == "_") for c in text)
     )
 
 
@@ -197,28 +212,52 @@ def _check_catalogue(
         source = sources[proc_id]
         if proc.counter is None:
             if proc.group != "private":
-                problems.add(source, (proc_id, "group"), "counter（窓口）がありません",
-                             "municipality.yaml の counters か offices の id を counter: に書きます")
+                problems.add(
+                    source,
+                    (proc_id, "group"),
+                    "counter（窓口）がありません",
+                    "municipality.yaml の counters か offices の id を counter: に書きます",
+                )
         elif proc.counter not in profile.places:
-            problems.add(source, (proc_id, "counter"), f"窓口「{proc.counter}」が municipality.yaml にありません",
-                         f"使える窓口: {', '.join(profile.places)}")
+            problems.add(
+                source,
+                (proc_id, "counter"),
+                f"窓口「{proc.counter}」が municipality.yaml にありません",
+                f"使える窓口: {', '.join(profile.places)}",
+            )
         else:
             place_is_counter = proc.counter in profile.counters
             if proc.group == "city" and not place_is_counter:
-                problems.add(source, (proc_id, "counter"), f"group: city の手続きの窓口「{proc.counter}」が市役所の counters にありません",
-                             "市役所の窓口（counters）を書くか、group を agency / private にします")
+                problems.add(
+                    source,
+                    (proc_id, "counter"),
+                    f"group: city の手続きの窓口「{proc.counter}」が市役所の counters にありません",
+                    "市役所の窓口（counters）を書くか、group を agency / private にします",
+                )
             if proc.group != "city":
                 office = profile.offices.get(proc.counter)
                 if office is None or office.kind != proc.group:
-                    problems.add(source, (proc_id, "counter"), f"group: {proc.group} の手続きの窓口は offices の kind: {proc.group} から選びます",
-                                 f"municipality.yaml の offices に kind: {proc.group} の窓口を書きます")
+                    problems.add(
+                        source,
+                        (proc_id, "counter"),
+                        f"group: {proc.group} の手続きの窓口は offices の kind: {proc.group} から選びます",
+                        f"municipality.yaml の offices に kind: {proc.group} の窓口を書きます",
+                    )
         for index, item_id in enumerate(proc.items):
             if item_id not in items:
-                problems.add(source, (proc_id, "items", index), f"持ち物「{item_id}」が items/ にありません",
-                             "items/*.yaml に定義するか、綴りを確かめてください")
+                problems.add(
+                    source,
+                    (proc_id, "items", index),
+                    f"持ち物「{item_id}」が items/ にありません",
+                    "items/*.yaml に定義するか、綴りを確かめてください",
+                )
         if isinstance(proc.fee, BaseModel) and proc.fee.amount not in profile.amounts:  # type: ignore[attr-defined]
-            problems.add(source, (proc_id, "fee", "amount"), f"金額「{proc.fee.amount}」が municipality.yaml の amounts にありません",  # type: ignore[attr-defined]
-                         "amounts に書き足すか、fee を文で書きます")
+            problems.add(
+                source,
+                (proc_id, "fee", "amount"),
+                f"金額「{proc.fee.amount}」が municipality.yaml の amounts にありません",  # type: ignore[attr-defined]
+                "amounts に書き足すか、fee を文で書きます",
+            )
 
 
 def _check_flow(
@@ -234,12 +273,14 @@ def _check_flow(
         seen[question.id] = index
     for role, mapped in flow.dates.items():
         for position, question_id in enumerate([mapped] if isinstance(mapped, str) else mapped):
-            question = flow.question_map.get(question_id)
+            date_question = flow.question_map.get(question_id)
             path: Path_ = ("dates", role) if isinstance(mapped, str) else ("dates", role, position)
-            if question is None:
+            if date_question is None:
                 problems.add(source, path, f"質問「{question_id}」がありません", "日付の質問の id を書きます")
-            elif question.type != "date":
-                problems.add(source, path, f"質問「{question_id}」は日付の質問ではありません", "type: date の質問を書きます")
+            elif date_question.type != "date":
+                problems.add(
+                    source, path, f"質問「{question_id}」は日付の質問ではありません", "type: date の質問を書きます"
+                )
     attached: set[str] = set()
     for index, attachment in enumerate(flow.procedures):
         here = ("procedures", index)
@@ -247,12 +288,20 @@ def _check_flow(
             continue  # the definition itself is broken and already reported
         procedure = procedures.get(attachment.procedure)
         if procedure is None:
-            problems.add(source, here + ("procedure",), f"手続き「{attachment.procedure}」が procedures/ にありません",
-                         "procedures/*.yaml に定義するか、綴りを確かめてください")
+            problems.add(
+                source,
+                here + ("procedure",),
+                f"手続き「{attachment.procedure}」が procedures/ にありません",
+                "procedures/*.yaml に定義するか、綴りを確かめてください",
+            )
             continue
         if attachment.procedure in attached:
-            problems.add(source, here + ("procedure",), f"手続き「{attachment.procedure}」が2回あります",
-                         "1つにまとめ、理由が複数なら triggers に並べます")
+            problems.add(
+                source,
+                here + ("procedure",),
+                f"手続き「{attachment.procedure}」が2回あります",
+                "1つにまとめ、理由が複数なら triggers に並べます",
+            )
         attached.add(attachment.procedure)
         _check_attachment(flow, attachment, procedure, here, source, items, problems)
 
@@ -262,20 +311,40 @@ def _check_question(
 ) -> None:
     if question.type in ("single", "multiple"):
         if not question.options:
-            problems.add(source, here + ("type",), f"type: {question.type} には options が必要です", "options に value と label を並べます")
+            problems.add(
+                source,
+                here + ("type",),
+                f"type: {question.type} には options が必要です",
+                "options に value と label を並べます",
+            )
         else:
             values = [option.value for option in question.options]
             for position, option in enumerate(question.options):
                 if option.value == "unknown":
-                    problems.add(source, here + ("options", position, "value"), "value: unknown は使えません",
-                                 "「わからない」は unknown: true で加えます")
+                    problems.add(
+                        source,
+                        here + ("options", position, "value"),
+                        "value: unknown は使えません",
+                        "「わからない」は unknown: true で加えます",
+                    )
                 if values.count(option.value) > 1:
-                    problems.add(source, here + ("options", position, "value"), f"選択肢の値「{option.value}」が2回あります", "値を変えてください")
+                    problems.add(
+                        source,
+                        here + ("options", position, "value"),
+                        f"選択肢の値「{option.value}」が2回あります",
+                        "値を変えてください",
+                    )
     elif question.options:
-        problems.add(source, here + ("options",), f"type: {question.type} には options を書きません", "options を削除します")
+        problems.add(
+            source, here + ("options",), f"type: {question.type} には options を書きません", "options を削除します"
+        )
     if question.unknown and not question.unknown_hint:
-        problems.add(source, here + ("unknown",), "「わからない」を選べる質問には unknown_hint が必要です",
-                     "調べ方を1文で書きます（例: 保険証を見るとわかります）")
+        problems.add(
+            source,
+            here + ("unknown",),
+            "「わからない」を選べる質問には unknown_hint が必要です",
+            "調べ方を1文で書きます（例: 保険証を見るとわかります）",
+        )
     if question.type != "number" and (question.min is not None or question.max is not None or question.unit):
         problems.add(source, here + ("type",), "min・max・unit は type: number の質問にだけ書きます", "")
     for bound in ("not_before", "not_after"):
@@ -290,10 +359,16 @@ def _check_question(
         for atom in question.when.atoms():
             for question_id in atom.reads():
                 if question_id == question.id:
-                    problems.add(source, here + ("when",), "自分自身の答えを条件にしています", "前の質問の答えを条件にします")
+                    problems.add(
+                        source, here + ("when",), "自分自身の答えを条件にしています", "前の質問の答えを条件にします"
+                    )
                 elif question_id in flow.question_map and question_id not in earlier:
-                    problems.add(source, here + ("when",), f"条件の質問「{question_id}」はこの質問より後にあります",
-                                 "条件には、この質問より前の質問だけを使えます")
+                    problems.add(
+                        source,
+                        here + ("when",),
+                        f"条件の質問「{question_id}」はこの質問より後にあります",
+                        "条件には、この質問より前の質問だけを使えます",
+                    )
             _check_atom(flow, atom, here + ("when",), source, problems)
 
 
@@ -317,15 +392,22 @@ def _check_attachment(
                     _check_atom(flow, atom, here + ("triggers", position, "when"), source, problems)
     for position, extra in enumerate(attachment.extra_items):
         if extra.item not in items:
-            problems.add(source, here + ("extra_items", position, "item"), f"持ち物「{extra.item}」が items/ にありません", "")
+            problems.add(
+                source, here + ("extra_items", position, "item"), f"持ち物「{extra.item}」が items/ にありません", ""
+            )
         if extra.when is not None:
             for atom in extra.when.atoms():
                 _check_atom(flow, atom, here + ("extra_items", position, "when"), source, problems)
     rule: Deadline | None = attachment.deadline or procedure.deadline
     if rule is not None and rule.start is not None and not flow.date_questions(rule.start):
         where = here + ("deadline",) if attachment.deadline else here + ("procedure",)
-        problems.add(source, where, f"期限を数える日「{rule.start}」がこの流れの dates にありません",
-                     f"dates に {rule.start}: 日付の質問 を書くか、deadline を上書きします（使える役割: {', '.join(DATE_ROLES)}）")
+        problems.add(
+            source,
+            where,
+            f"期限を数える日「{rule.start}」がこの流れの dates にありません",
+            f"dates に {rule.start}: 日付の質問 を書くか、deadline を上書きします"
+            f"（使える役割: {', '.join(DATE_ROLES)}）",
+        )
 
 
 def _check_atom(flow: Flow, atom: Atom, where: Path_, source: Source, problems: _Collector) -> None:
@@ -339,17 +421,28 @@ def _check_atom(flow: Flow, atom: Atom, where: Path_, source: Source, problems: 
     if isinstance(atom, DateCompare):
         for question_id in atom.reads():
             if flow.question_map[question_id].type != "date":
-                problems.add(source, where, f"{atom.op} の質問「{question_id}」は日付の質問ではありません", "type: date の質問を使います")
+                problems.add(
+                    source,
+                    where,
+                    f"{atom.op} の質問「{question_id}」は日付の質問ではありません",
+                    "type: date の質問を使います",
+                )
         return
-    question = flow.question_map[atom.question]  # type: ignore[attr-defined]
+    question: Question = flow.question_map[atom.question]  # type: ignore[attr-defined]
     if isinstance(atom, Compare):
         if question.type != "number":
-            problems.add(source, where, f"{atom.op} は数の質問にだけ使えます（「{question.id}」は {question.type}）", "")
+            problems.add(
+                source, where, f"{atom.op} は数の質問にだけ使えます（「{question.id}」は {question.type}）", ""
+            )
         return
     if isinstance(atom, Includes):
         if question.type != "multiple":
-            problems.add(source, where, f"includes は複数選択の質問にだけ使えます（「{question.id}」は {question.type}）",
-                         "1つを選ぶ質問には equals を使います")
+            problems.add(
+                source,
+                where,
+                f"includes は複数選択の質問にだけ使えます（「{question.id}」は {question.type}）",
+                "1つを選ぶ質問には equals を使います",
+            )
         values: tuple[Any, ...] = (atom.value,)
     elif isinstance(atom, (Equals, In)):
         if question.type == "multiple":
@@ -366,8 +459,12 @@ def _check_atom(flow: Flow, atom: Atom, where: Path_, source: Source, problems: 
             if not isinstance(value, int) and value != "unknown":
                 problems.add(source, where, f"数の質問「{question.id}」と文字「{value}」を比べています", "数を書きます")
         elif value not in question.option_values:
-            problems.add(source, where, f"質問「{question.id}」の答えに「{value}」はありません",
-                         f"使える値: {', '.join(question.option_values)}")
+            problems.add(
+                source,
+                where,
+                f"質問「{question.id}」の答えに「{value}」はありません",
+                f"使える値: {', '.join(question.option_values)}",
+            )
 
 
 def _iso(text: str) -> bool:

@@ -176,10 +176,7 @@ class Question(Strict):
     @cached_property
     def option_values(self) -> tuple[str, ...]:
         """The values the question can give, including 「わからない」 when offered."""
-        if self.type == "yes_no":
-            values = ["yes", "no"]
-        else:
-            values = [option.value for option in self.options or []]
+        values = ["yes", "no"] if self.type == "yes_no" else [option.value for option in self.options or []]
         if self.unknown:
             values.append("unknown")
         return tuple(values)
@@ -220,7 +217,9 @@ class Attachment(Strict):
         if self.triggers is not None and (self.reason is not None or self.when is not None):
             raise ValueError("reason・when と triggers は一緒に書けません。triggers の中に when と reason を書きます")
         if self.triggers is None and not self.reason:
-            raise ValueError("住民と職員に見せる理由 reason を書きます（例: 亡くなった方が国民健康保険に加入していたため）")
+            raise ValueError(
+                "住民と職員に見せる理由 reason を書きます（例: 亡くなった方が国民健康保険に加入していたため）"
+            )
         if self.triggers is not None and not self.triggers:
             raise ValueError("triggers には1つ以上の when と reason を書きます")
         return self

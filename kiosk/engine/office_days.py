@@ -20,7 +20,7 @@ class OfficeCalendar:
         self._weekdays = {_WEEKDAYS.index(day) for day in closed.weekdays}
         self._extra = {date.fromisoformat(day) for day in closed.extra}
         # National holidays as defined by 国民の祝日に関する法律, incl. 振替休日 and 国民の休日.
-        self._holidays = holidays.Japan(language="ja") if closed.national_holidays else None
+        self._holidays = holidays.country_holidays("JP", language="ja") if closed.national_holidays else None
 
     def closed_reason(self, day: date) -> str | None:
         """Why the city hall is closed on `day` (土曜日, 元日, 年末年始…), or None when it is open."""

@@ -183,9 +183,8 @@ def _decide(
         hints = _hints(flow, progress, procedure, maybe)
     items = list(procedure.items)
     for extra in attachment.extra_items:
-        if extra.when is None or extra.when.evaluate(env) is not Truth.FALSE:
-            if extra.item not in items:
-                items.append(extra.item)
+        if (extra.when is None or extra.when.evaluate(env) is not Truth.FALSE) and extra.item not in items:
+            items.append(extra.item)
     return ProcedureResult(
         id=attachment.procedure,
         procedure=procedure,

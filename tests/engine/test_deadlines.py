@@ -50,7 +50,9 @@ def test_the_day_after_rule_counts_from_the_next_day(toy):
 
 def test_months_follow_the_civil_code(toy):
     # 相続放棄 3か月 from knowing (初日不算入): known 6/12 → 9/12.
-    assert compute(toy, {"months": 3, "from": "death_known", "count_first_day": False}, BASE_ANSWERS).date == date(2026, 9, 12)
+    assert compute(toy, {"months": 3, "from": "death_known", "count_first_day": False}, BASE_ANSWERS).date == date(
+        2026, 9, 12
+    )
     answers = {**BASE_ANSWERS, "death_date": "2026-11-30"}
     assert compute(toy, {"months": 3, "from": "event", "count_first_day": False}, answers).date == date(2027, 2, 28)
 

@@ -104,7 +104,7 @@ def test_yes_written_without_quotes_still_means_the_string_yes(toy_copy):
 
 
 def test_condition_on_a_later_question(toy_copy):
-    edit(toy_copy / "toy.yaml", "    when: {equals: [known_later, \"yes\"]}\n", "    when: {equals: [filed, \"yes\"]}\n")
+    edit(toy_copy / "toy.yaml", '    when: {equals: [known_later, "yes"]}\n', '    when: {equals: [filed, "yes"]}\n')
     problem = only(toy_copy)
     assert "この質問より後にあります" in problem.message
 
@@ -133,13 +133,21 @@ def test_wakaranai_without_a_hint(toy_copy):
 
 
 def test_inconsistent_deadline_rule(toy_copy):
-    edit(toy_copy / "procedures" / "a.yaml", "deadline: {days: 10, from: event}", "deadline: {days: 10, months: 1, from: event}")
+    edit(
+        toy_copy / "procedures" / "a.yaml",
+        "deadline: {days: 10, from: event}",
+        "deadline: {days: 10, months: 1, from: event}",
+    )
     problem = only(toy_copy)
     assert problem.key == "nenkin_todoke.deadline" and "どれか1つ" in problem.message
 
 
 def test_a_city_procedure_must_use_a_city_counter(toy_copy):
-    edit(toy_copy / "procedures" / "a.yaml", "  counter: hoken\n  deadline: {days: 14", "  counter: nenkin\n  deadline: {days: 14")
+    edit(
+        toy_copy / "procedures" / "a.yaml",
+        "  counter: hoken\n  deadline: {days: 14",
+        "  counter: nenkin\n  deadline: {days: 14",
+    )
     assert "市役所の counters にありません" in only(toy_copy).message
 
 

@@ -16,7 +16,9 @@ def test_the_first_question_comes_first_and_the_path_skips_questions_that_cannot
 
 
 def test_a_question_whose_condition_is_unknown_is_asked_rather_than_skipped(toy):
-    progress = walk(toy.flows["toy"], {"death_date": "2026-06-12", "known_later": "no", "age": 70, "insurance": "unknown"}, TODAY)
+    progress = walk(
+        toy.flows["toy"], {"death_date": "2026-06-12", "known_later": "no", "age": 70, "insurance": "unknown"}, TODAY
+    )
     assert progress.next_question.id == "funeral_held"
 
 

@@ -55,7 +55,14 @@ def test_one_true_reason_outweighs_an_unknown_one(toy):
 
 
 def test_items_only_needed_for_conditional_procedures_are_marked(toy):
-    answers = {**BASE_ANSWERS, "insurance": "unknown", "funeral_held": "yes", "filed": "yes", "benefits": ("none",), "age": 50}
+    answers = {
+        **BASE_ANSWERS,
+        "insurance": "unknown",
+        "funeral_held": "yes",
+        "filed": "yes",
+        "benefits": ("none",),
+        "age": 50,
+    }
     checklist = {e.id: e for e in resolve(toy, "toy", answers, TODAY).checklist}
     assert checklist["hokensho"].conditional
     assert not checklist["id_card"].conditional  # the bank needs it anyway
@@ -76,5 +83,10 @@ def test_the_json_result_has_the_contract_fields(toy):
     for key in ("id", "title", "group", "counter", "deadline", "items", "reasons", "conditional"):
         assert key in first
     assert data["procedures"][2]["fee"] == "5万円"
-    assert data["items"][0] == {"id": "id_card", "name": "本人確認書類", "note": None,
-                                "for": ["todoke", "kokuho_loss", "sosaihi", "nenkin_todoke", "bank"], "conditional": False}
+    assert data["items"][0] == {
+        "id": "id_card",
+        "name": "本人確認書類",
+        "note": None,
+        "for": ["todoke", "kokuho_loss", "sosaihi", "nenkin_todoke", "bank"],
+        "conditional": False,
+    }

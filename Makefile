@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh Debian machine:
+#   make run    install everything, then start the app on SQLite in instance/
+#   make test   install everything, then run every check and test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install system lint check pytest clean
+
+run: install
+	$(BIN)/kiosk run --host 127.0.0.1 --port 5000
+
+test: install lint check pytest
+
+install: system $(STAMP)
+
+system:
+	@sh scripts/install-system-packages.sh
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/mypy kiosk
+
+check:
+	$(BIN)/kiosk check
+
+pytest:
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
