@@ -42,7 +42,8 @@ def candidate_values(
         values = list(question.option_values)
     elif question.type == "multiple":
         plain = [o.value for o in question.choices if not o.exclusive]
-        values = [(), *((v,) for v in question.option_values)]
+        values = [] if question.min_choices else [()]
+        values += [(v,) for v in question.option_values]
         if len(plain) > 1:
             values.append(tuple(plain))
     elif question.type == "number":

@@ -5,42 +5,68 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from .conditions import AnswerValue
-from .dates import add_period, japanese_date, parse_iso
+from .dates import add_period, parse_iso
+from .localize import Localizer, SourceLocalizer, format_date, phrase
 from .model import Deadline, Flow
 from .office_days import OfficeCalendar
 
-DEFAULT_ROLE_LABELS = {
-    "event": "その日",
-    "death_known": "亡くなったことを知った日",
-    "funeral": "葬儀（葬祭）を行った日",
-    "move_out": "転出する日",
-    "move_in": "住み始めた日",
+ROLE_LABELS = {
+    "event": phrase("date_role.event", "その日"),
+    "death_known": phrase("date_role.death_known", "亡くなったことを知った日"),
+    "funeral": phrase("date_role.funeral", "葬儀（葬祭）を行った日"),
+    "move_out": phrase("date_role.move_out", "転出する日"),
+    "move_in": phrase("date_role.move_in", "住み始めた日"),
 }
+DAYS_INCLUDING = phrase("deadline.days_including", "{label}を含めて{days}日以内")
+DAYS_AFTER = phrase("deadline.days_after", "{label}の翌日から数えて{days}日以内")
+MONTHS = phrase("deadline.months", "{label}から{months}か月以内")
+YEARS = phrase("deadline.years", "{label}から{years}年以内")
+CUSTOM = phrase("deadline.custom", "{label}から{text}")
+CUSTOM_NEXT_DAY = phrase("deadline.custom_next_day", "{label}の{text}")
+NEXT_OPEN_DAY = phrase("deadline.next_open_day", "（最後の日が市役所の休みの日なら、次の開庁日まで）")
+ASAP = phrase("deadline.asap", "すみやかに")
+NO_DEADLINE = phrase("deadline.none", "期限はありません")
 
 
 @dataclass(frozen=True)
 class DeadlineResult:
-    """A procedure's deadline for one case."""
+    """A procedure's deadline for one case: the rule, and the date when the answers give one."""
 
-    kind: str
-    text: str
+    rule: Deadline | None
+    flow: Flow
+    text_key: str | None = None
     date: dt.date | None = None
     moved_from: dt.date | None = None
     moved_because: str | None = None
     overdue: bool = False
     counted_from: dt.date | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: dates as YYYY-MM-DD."""
+    @property
+    def kind(self) -> str:
+        """period | asap | none | with."""
+        return self.rule.kind if self.rule else "none"
+
+    @property
+    def text(self) -> str:
+        """The rule in Japanese words."""
+        return self.describe(SourceLocalizer())
+
+    def describe(self, localizer: Localizer) -> str:
+        """The rule in words: 「亡くなった日を含めて14日以内」, in the resident's language."""
+        return rule_text(self.rule, self.flow, localizer, self.text_key)
+
+    def to_dict(self, localizer: Localizer | None = None) -> dict[str, Any]:
+        """JSON form: dates as YYYY-MM-DD plus the date in words."""
+        localizer = localizer or SourceLocalizer()
         return {
             "kind": self.kind,
-            "text": self.text,
+            "text": self.describe(localizer),
             "date": self.date.isoformat() if self.date else None,
-            "date_text": japanese_date(self.date) if self.date else None,
+            "date_text": format_date(self.date, localizer) if self.date else None,
             "moved_from": self.moved_from.isoformat() if self.moved_from else None,
             "moved_because": self.moved_because,
             "overdue": self.overdue,
@@ -48,12 +74,15 @@ class DeadlineResult:
         }
 
 
-def role_label(flow: Flow, role: str) -> str:
+def role_label(flow: Flow, role: str, localizer: Localizer) -> str:
     """How a date role is named for this flow (亡くなった日, 生まれた日, 引越しの日 …)."""
-    return flow.date_labels.get(role) or DEFAULT_ROLE_LABELS[role]  # type: ignore[call-overload]
+    label = flow.date_labels.get(role)  # type: ignore[call-overload]
+    if label:
+        return localizer.content(f"flow.{flow.id}.date_label.{role}", label)
+    return localizer.phrase(*ROLE_LABELS[role])
 
 
-def anchor_date(flow: Flow, role: str, answers: Mapping[str, AnswerValue]) -> date | None:
+def anchor_date(flow: Flow, role: str, answers: Mapping[str, AnswerValue]) -> dt.date | None:
     """The answered date a role stands for, trying the flow's questions in order."""
     for question_id in flow.date_questions(role):
         value = answers.get(question_id)
@@ -64,29 +93,28 @@ def anchor_date(flow: Flow, role: str, answers: Mapping[str, AnswerValue]) -> da
     return None
 
 
-def rule_text(rule: Deadline, flow: Flow) -> str:
-    """The deadline in words: 「亡くなった日を含めて14日以内」."""
-    if rule.kind == "asap":
-        return rule.text or "すみやかに"
-    if rule.kind == "none":
-        return rule.text or "期限はありません"
-    if rule.kind == "with":
-        return rule.text or ""
+def rule_text(rule: Deadline | None, flow: Flow, localizer: Localizer, text_key: str | None = None) -> str:
+    """The deadline in words, in the localizer's language."""
+    custom = None
+    if rule is not None and rule.text:
+        custom = localizer.content(text_key, rule.text) if text_key else rule.text
+    if rule is None or rule.kind == "none":
+        return custom or localizer.phrase(*NO_DEADLINE)
+    if rule.kind in ("asap", "with"):
+        return custom or localizer.phrase(*ASAP)
     assert rule.start is not None
-    label = role_label(flow, rule.start)
-    if rule.text:
-        wording = f"{label}の{rule.text}" if rule.text.startswith("翌日") else f"{label}から{rule.text}"
+    label = role_label(flow, rule.start, localizer)
+    if custom is not None:
+        template = CUSTOM_NEXT_DAY if (rule.text or "").startswith("翌日") else CUSTOM
+        wording = localizer.phrase(*template, label=label, text=custom)
     elif rule.days is not None:
-        if rule.count_first_day:
-            wording = f"{label}を含めて{rule.days}日以内"
-        else:
-            wording = f"{label}の翌日から数えて{rule.days}日以内"
+        wording = localizer.phrase(*(DAYS_INCLUDING if rule.count_first_day else DAYS_AFTER), label=label, days=rule.days)
     elif rule.months is not None:
-        wording = f"{label}から{rule.months}か月以内"
+        wording = localizer.phrase(*MONTHS, label=label, months=rule.months)
     else:
-        wording = f"{label}から{rule.years}年以内"
+        wording = localizer.phrase(*YEARS, label=label, years=rule.years)
     if rule.next_open_day:
-        wording += "（最後の日が市役所の休みの日なら、次の開庁日まで）"
+        wording += localizer.phrase(*NEXT_OPEN_DAY)
     return wording
 
 
@@ -95,26 +123,25 @@ def deadline_for(
     flow: Flow,
     answers: Mapping[str, AnswerValue],
     office: OfficeCalendar,
-    today: date,
+    today: dt.date,
+    text_key: str | None = None,
 ) -> DeadlineResult:
-    """Compute a procedure's deadline date (or its wording only when the date is not known)."""
-    if rule is None:
-        return DeadlineResult(kind="none", text="期限はありません")
-    text = rule_text(rule, flow)
-    if rule.kind != "period":
-        return DeadlineResult(kind=rule.kind, text=text)
+    """Compute a procedure's deadline date (the wording only, when the answers give no date)."""
+    if rule is None or rule.kind != "period":
+        return DeadlineResult(rule=rule, flow=flow, text_key=text_key)
     assert rule.start is not None
     start = anchor_date(flow, rule.start, answers)
     if start is None:
-        return DeadlineResult(kind="period", text=text)
+        return DeadlineResult(rule=rule, flow=flow, text_key=text_key)
     last_day = _last_day(rule, start)
     moved_from = moved_because = None
     if rule.next_open_day and not office.is_open(last_day):
         moved_from, moved_because = last_day, office.closed_reason(last_day)
         last_day = office.next_open_day(last_day)
     return DeadlineResult(
-        kind="period",
-        text=text,
+        rule=rule,
+        flow=flow,
+        text_key=text_key,
         date=last_day,
         moved_from=moved_from,
         moved_because=moved_because,

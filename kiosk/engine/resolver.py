@@ -10,12 +10,17 @@ from typing import Any
 from .conditions import AnswerValue
 from .content import Content
 from .deadlines import DeadlineResult, deadline_for
+from .localize import Localizer, SourceLocalizer, phrase
 from .model import Attachment, Counter, FeeAmount, Flow, Item, Office, Procedure
 from .path import Progress, walk
 from .truth import Truth
 
 GROUP_ORDER = ("city", "agency", "private")
-GROUP_LABELS = {"city": "この市役所で", "agency": "ほかの機関で", "private": "民間の手続"}
+GROUP_LABELS = {
+    "city": phrase("group.city", "この市役所で"),
+    "agency": phrase("group.agency", "ほかの機関で"),
+    "private": phrase("group.private", "民間の手続き"),
+}
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,12 @@ class ProcedureResult:
     procedure: Procedure
     conditional: bool
     reasons: tuple[str, ...]
+    reason_keys: tuple[str, ...]
     hints: tuple[str, ...]
+    hint_keys: tuple[str, ...]
     deadline: DeadlineResult
     item_ids: tuple[str, ...]
+    conditional_item_ids: frozenset[str]
     place_id: str | None
     note: str | None
 
@@ -74,29 +82,33 @@ class Result:
         """All procedures in route order."""
         return tuple(proc for stop in self.stops for proc in stop.procedures)
 
-    def fee_text(self, procedure: Procedure) -> str | None:
+    def fee_text(self, procedure_id: str, localizer: Localizer | None = None) -> str | None:
         """The fee or amount in words, looking up local amounts in the municipality profile."""
-        if isinstance(procedure.fee, FeeAmount):
-            return self.content.municipality.amounts[procedure.fee.amount].text
-        return procedure.fee
+        localizer = localizer or SourceLocalizer()
+        fee = self.content.procedures[procedure_id].fee
+        if isinstance(fee, FeeAmount):
+            amount = self.content.municipality.amounts[fee.amount]
+            return localizer.content(f"amount.{fee.amount}.text", amount.text)
+        return localizer.content(f"procedure.{procedure_id}.fee", fee) if fee else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON every API and `kiosk evaluate` return."""
+    def to_dict(self, localizer: Localizer | None = None) -> dict[str, Any]:
+        """The JSON every API and `kiosk evaluate` return, in the localizer's language (Japanese by default)."""
+        t = localizer or SourceLocalizer()
         return {
             "event": self.flow.id,
-            "title": self.flow.title,
-            "city": self.content.municipality.city,
+            "title": t.content(f"flow.{self.flow.id}.title", self.flow.title),
+            "city": t.content("municipality.city", self.content.municipality.city),
             "sample_profile": self.content.municipality.sample,
             "today": self.today.isoformat(),
             "complete": self.progress.complete,
             "unanswered": list(self.progress.unanswered),
             "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in self.progress.answers.items()},
-            "procedures": [self._procedure_dict(proc) for proc in self.procedures],
+            "procedures": [self._procedure_dict(proc, t) for proc in self.procedures],
             "route": [
                 {
                     "group": stop.group,
-                    "group_label": GROUP_LABELS[stop.group],
-                    "place": self._place_dict(stop.place_id),
+                    "group_label": t.phrase(*GROUP_LABELS[stop.group]),
+                    "place": self.place_dict(stop.place_id, t),
                     "procedures": [proc.id for proc in stop.procedures],
                 }
                 for stop in self.stops
@@ -104,8 +116,8 @@ class Result:
             "items": [
                 {
                     "id": entry.id,
-                    "name": entry.item.name,
-                    "note": entry.item.note,
+                    "name": t.content(f"item.{entry.id}.name", entry.item.name),
+                    "note": t.content(f"item.{entry.id}.note", entry.item.note) or None,
                     "for": list(entry.needed_for),
                     "conditional": entry.conditional,
                 }
@@ -113,33 +125,51 @@ class Result:
             ],
         }
 
-    def _procedure_dict(self, proc: ProcedureResult) -> dict[str, Any]:
+    def _procedure_dict(self, proc: ProcedureResult, t: Localizer) -> dict[str, Any]:
         procedure = proc.procedure
+        key = f"procedure.{proc.id}"
         items = self.content.items
+        notes = [t.content(f"{key}.note", procedure.note), t.content(f"flow.{self.flow.id}.p.{proc.id}.note", proc.note)]
         return {
             "id": proc.id,
-            "title": procedure.title,
-            "short": procedure.short,
+            "title": t.content(f"{key}.title", procedure.title),
+            "short": t.content(f"{key}.short", procedure.short),
             "group": procedure.group,
-            "counter": self._place_dict(proc.place_id),
-            "deadline": proc.deadline.to_dict(),
-            "items": [{"id": item_id, "name": items[item_id].name} for item_id in proc.item_ids],
-            "reasons": list(proc.reasons),
+            "counter": self.place_dict(proc.place_id, t),
+            "deadline": proc.deadline.to_dict(t),
+            "items": [
+                {"id": item_id, "name": t.content(f"item.{item_id}.name", items[item_id].name)}
+                for item_id in proc.item_ids
+            ],
+            "reasons": [t.content(k, text) for k, text in zip(proc.reason_keys, proc.reasons, strict=True)],
             "conditional": proc.conditional,
-            "hints": list(proc.hints),
-            "applicant": procedure.applicant,
-            "fee": self.fee_text(procedure),
-            "online": procedure.online.model_dump() if procedure.online else None,
-            "basis": procedure.basis,
-            "note": " ".join(n for n in (procedure.note, proc.note) if n) or None,
+            "hints": [t.content(k, text) for k, text in zip(proc.hint_keys, proc.hints, strict=True)],
+            "applicant": t.content(f"{key}.applicant", procedure.applicant) or None,
+            "fee": self.fee_text(proc.id, t),
+            "online": (
+                {"name": t.content(f"{key}.online", procedure.online.name), "url": procedure.online.url}
+                if procedure.online
+                else None
+            ),
+            "basis": t.content(f"{key}.basis", procedure.basis) or None,
+            "note": " ".join(n for n in notes if n) or None,
             "verify": procedure.verify,
         }
 
-    def _place_dict(self, place_id: str | None) -> dict[str, Any] | None:
+    def place_dict(self, place_id: str | None, localizer: Localizer | None = None) -> dict[str, Any] | None:
+        """A counter or office with its texts in the localizer's language."""
         if place_id is None:
             return None
-        place = self.content.municipality.places[place_id]
-        data = {"id": place_id, **place.model_dump(exclude_none=True)}
+        t = localizer or SourceLocalizer()
+        municipality = self.content.municipality
+        prefix = "counter" if place_id in municipality.counters else "office"
+        place = municipality.places[place_id]
+        data: dict[str, Any] = {"id": place_id, "kind": "counter" if prefix == "counter" else place.kind}  # type: ignore[union-attr]
+        for field, value in place.model_dump(exclude_none=True).items():
+            if field in ("name", "floor", "window", "hours", "note"):
+                data[field] = t.content(f"{prefix}.{place_id}.{field}", value)
+            elif field == "url":
+                data[field] = value
         return data
 
 
@@ -178,39 +208,57 @@ def _decide(
         return None
     procedure = content.procedures[attachment.procedure]
     conditional = not holding
-    hints: tuple[str, ...] = ()
+    hints: tuple[tuple[str, str], ...] = ()
     if conditional:
-        hints = _hints(flow, progress, procedure, maybe)
+        hints = _hints(flow, progress, attachment.procedure, procedure, maybe)
+    shown = [(index, trigger) for index, trigger in enumerate(attachment.all_triggers) if trigger in (holding or maybe)]
     items = list(procedure.items)
+    maybe_items = set()
     for extra in attachment.extra_items:
-        if (extra.when is None or extra.when.evaluate(env) is not Truth.FALSE) and extra.item not in items:
+        truth = Truth.TRUE if extra.when is None else extra.when.evaluate(env)
+        if truth is not Truth.FALSE and extra.item not in items:
             items.append(extra.item)
+            if truth is Truth.UNKNOWN:
+                maybe_items.add(extra.item)
     return ProcedureResult(
         id=attachment.procedure,
         procedure=procedure,
         conditional=conditional,
-        reasons=tuple(t.reason for t in (holding or maybe)),
-        hints=hints,
+        reasons=tuple(trigger.reason for _, trigger in shown),
+        reason_keys=tuple(f"flow.{flow.id}.p.{attachment.procedure}.reason.{index}" for index, _ in shown),
+        hints=tuple(text for _, text in hints),
+        hint_keys=tuple(key for key, _ in hints),
         deadline=deadline_for(
-            attachment.deadline or procedure.deadline, flow, progress.answers, content.calendar, today
+            attachment.deadline or procedure.deadline,
+            flow,
+            progress.answers,
+            content.calendar,
+            today,
+            text_key=f"flow.{flow.id}.p.{attachment.procedure}.deadline"
+            if attachment.deadline
+            else f"procedure.{attachment.procedure}.deadline",
         ),
         item_ids=tuple(items),
+        conditional_item_ids=frozenset(maybe_items),
         place_id=procedure.counter,
         note=attachment.note,
     )
 
 
-def _hints(flow: Flow, progress: Progress, procedure: Procedure, maybe: list[Any]) -> tuple[str, ...]:
-    """How the resident can find out whether a 「該当する場合」 procedure applies."""
+def _hints(
+    flow: Flow, progress: Progress, procedure_id: str, procedure: Procedure, maybe: list[Any]
+) -> tuple[tuple[str, str], ...]:
+    """How the resident can find out whether a 「該当する場合」 procedure applies: (text key, text)."""
     if procedure.check_hint:
-        return (procedure.check_hint,)
-    hints: list[str] = []
+        return ((f"procedure.{procedure_id}.check_hint", procedure.check_hint),)
+    hints: list[tuple[str, str]] = []
     for trigger in maybe:
         for question_id in sorted(trigger.when.questions(), key=flow.position.__getitem__):
             question = flow.question_map[question_id]
             status, _ = progress.env.state(question_id)
-            if status == "unknown" and question.unknown_hint and question.unknown_hint not in hints:
-                hints.append(question.unknown_hint)
+            hint = (f"flow.{flow.id}.q.{question_id}.unknown_hint", question.unknown_hint or "")
+            if status == "unknown" and question.unknown_hint and hint not in hints:
+                hints.append(hint)
     return tuple(hints)
 
 
@@ -243,7 +291,7 @@ def _checklist(content: Content, stops: tuple[Stop, ...]) -> tuple[ChecklistItem
             id=item_id,
             item=content.items[item_id],
             needed_for=tuple(proc.id for proc in procs),
-            conditional=all(proc.conditional for proc in procs),
+            conditional=all(proc.conditional or item_id in proc.conditional_item_ids for proc in procs),
         )
         for item_id, procs in needed.items()
     )

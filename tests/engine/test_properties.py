@@ -22,7 +22,7 @@ def answer_strategy(question: Question) -> st.SearchStrategy:
     if question.type == "multiple":
         plain = [o.value for o in question.choices if not o.exclusive]
         exclusive = [o.value for o in question.choices if o.exclusive]
-        options = [st.lists(st.sampled_from(plain), unique=True)] if plain else []
+        options = [st.lists(st.sampled_from(plain), unique=True, min_size=question.min_choices or 0)] if plain else []
         options += [st.just([v]) for v in exclusive]
         return st.one_of(*options)
     if question.type == "number":
@@ -78,7 +78,9 @@ def test_a_resident_who_answers_and_changes_answers_always_reaches_a_result(even
     while progress.next_question is not None:  # finish honestly: answer what is left
         question = progress.next_question
         value = draw_answer(data, question)
-        answers = {**progress.answers, question.id: value if value is not None else question.option_values[0]}
+        if value is None:  # only a date outside its bounds: answer the earliest allowed date
+            value = parse_answer(question, question.not_before or TODAY.isoformat(), TODAY)
+        answers = {**progress.answers, question.id: value}
         progress = walk(flow, answers, TODAY)
     assert progress.complete
     result = resolve(content, event, progress.answers, TODAY)

@@ -1,0 +1,55 @@
+"""Database tables. Personal data lives only in `data`/`answers` columns and is purged by expiry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class ResidentSession(Base):
+    """A resident's server-side session: the cookie carries only `id`."""
+
+    __tablename__ = "resident_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="web")  # web | api
+    mode: Mapped[str] = mapped_column(String(16), default="home")  # kiosk | home
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ResumeCode(Base):
+    """A short code that lets a resident continue at home or at the counter."""
+
+    __tablename__ = "resume_codes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("resident_sessions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffCall(Base):
+    """A 「職員を呼ぶ」 press on a kiosk, for staff to see and answer."""
+
+    __tablename__ = "staff_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    page: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+Index("ix_staff_calls_open", StaffCall.answered_at)

@@ -1,0 +1,116 @@
+"""Server-side sessions and resume codes. The browser only ever holds an opaque random id."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from .database import Database
+from .models import ResidentSession, ResumeCode
+
+RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+RESUME_LENGTH = 8
+MAX_RESUME_ATTEMPTS = 5
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes; everything is stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def new_session_id() -> str:
+    """An unguessable session id (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class SessionStore:
+    """Load, save and delete resident sessions."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def load(self, session_id: str) -> dict[str, Any] | None:
+        """The session's data, or None if it does not exist or has expired."""
+        with self.database.session() as db:
+            row = db.get(ResidentSession, session_id)
+            if row is None or _aware(row.expires_at) <= now():
+                return None
+            return dict(row.data)
+
+    def save(self, session_id: str, data: dict[str, Any], lifetime: timedelta, kind: str = "web", mode: str = "home") -> None:
+        """Create or replace a session, valid for `lifetime` from now."""
+        moment = now()
+        with self.database.session() as db:
+            row = db.get(ResidentSession, session_id)
+            if row is None:
+                row = ResidentSession(id=session_id, kind=kind, mode=mode, created_at=moment)
+                db.add(row)
+            row.data = data
+            row.updated_at = moment
+            row.expires_at = moment + lifetime
+            if data.get("resume_until"):
+                row.expires_at = max(_aware(row.expires_at), datetime.fromisoformat(data["resume_until"]))
+
+    def delete(self, session_id: str) -> None:
+        """Delete a session and its resume codes."""
+        with self.database.session() as db:
+            db.execute(delete(ResumeCode).where(ResumeCode.session_id == session_id))
+            db.execute(delete(ResidentSession).where(ResidentSession.id == session_id))
+
+    def create_resume_code(self, session_id: str, lifetime: timedelta) -> tuple[str, datetime]:
+        """A new short resume code for a session; older codes of the session stop working."""
+        moment = now()
+        expires = moment + lifetime
+        with self.database.session() as db:
+            db.execute(delete(ResumeCode).where(ResumeCode.session_id == session_id))
+            while True:
+                code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
+                if db.get(ResumeCode, code) is None:
+                    break
+            db.add(ResumeCode(code=code, session_id=session_id, created_at=moment, expires_at=expires, failed_attempts=0))
+        return code, expires
+
+    def resume(self, code: str) -> tuple[str | None, str]:
+        """(session id, "ok") for a valid code, else (None, "unknown" | "expired")."""
+        normalised = normalise_resume_code(code)
+        with self.database.session() as db:
+            row = db.get(ResumeCode, normalised) if normalised else None
+            if row is None:
+                return None, "unknown"
+            if _aware(row.expires_at) <= now():
+                return None, "expired"
+            return row.session_id, "ok"
+
+    def purge_expired(self) -> int:
+        """Delete every expired session and resume code; return how many sessions went."""
+        moment = now()
+        with self.database.session() as db:
+            db.execute(delete(ResumeCode).where(ResumeCode.expires_at <= moment))
+            expired = db.scalars(select(ResidentSession.id).where(ResidentSession.expires_at <= moment)).all()
+            if expired:
+                db.execute(delete(ResumeCode).where(ResumeCode.session_id.in_(expired)))
+                db.execute(delete(ResidentSession).where(ResidentSession.id.in_(expired)))
+            return len(expired)
+
+
+def normalise_resume_code(text: str) -> str | None:
+    """Accept what people type: lower case, spaces, hyphens, O for 0 and I/L for 1."""
+    cleaned = unicodedata.normalize("NFKC", text).upper().replace("-", "").replace(" ", "")
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if len(cleaned) != RESUME_LENGTH or any(c not in RESUME_ALPHABET for c in cleaned):
+        return None
+    return cleaned
+
+
+def format_resume_code(code: str) -> str:
+    """ABCD-2345: easier to read aloud and to type."""
+    return f"{code[:4]}-{code[4:]}"
