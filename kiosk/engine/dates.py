@@ -30,6 +30,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def corresponding_day(day: date, months: int) -> date | None:
+    """The day with the same number `months` later (応当日), or None when that month has no such day."""
+    shifted = add_months(day, months)
+    return shifted if shifted.day == day.day else None
+
+
 def add_period(day: date, days: int = 0, months: int = 0, years: int = 0) -> date:
     """`day` plus a period given in days, months and years."""
     if years or months:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from .conditions import AnswerValue
-from .dates import add_period, parse_iso
+from .dates import add_months, corresponding_day, parse_iso
 from .localize import Localizer, SourceLocalizer, format_date, phrase
 from .model import Deadline, Flow
 from .office_days import OfficeCalendar
@@ -150,9 +150,18 @@ def deadline_for(
     )
 
 
-def _last_day(rule: Deadline, start: date) -> date:
-    # count_first_day: the start day is day 1, so the period ends one day earlier than 民法's 初日不算入.
-    shift = timedelta(days=1) if rule.count_first_day else timedelta(0)
+def _last_day(rule: Deadline, start: dt.date) -> dt.date:
+    """The last day of the period (民法140条〜143条).
+
+    The period starts on `start` (count_first_day) or on the next day (初日不算入). A period in days ends after
+    that many days; one in months or years ends the day before the starting day's corresponding day in the
+    last month, or on that month's last day when it has no such day.
+    """
+    first = start if rule.count_first_day else start + timedelta(days=1)
     if rule.days is not None:
-        return start + timedelta(days=rule.days) - shift
-    return add_period(start, months=rule.months or 0, years=rule.years or 0) - shift
+        return first + timedelta(days=rule.days - 1)
+    months = (rule.months or 0) + 12 * (rule.years or 0)
+    corresponding = corresponding_day(first, months)
+    if corresponding is None:
+        return add_months(first, months)  # clamped to the last day of that month
+    return corresponding - timedelta(days=1)

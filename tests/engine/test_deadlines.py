@@ -57,6 +57,16 @@ def test_months_follow_the_civil_code(toy):
     assert compute(toy, {"months": 3, "from": "event", "count_first_day": False}, answers).date == date(2027, 2, 28)
 
 
+def test_month_periods_that_end_in_a_short_month_end_on_its_last_day(toy):
+    # 民法143条2項: no corresponding day in the last month → the period ends on that month's last day.
+    answers = {**BASE_ANSWERS, "death_date": "2026-11-30"}
+    assert compute(toy, {"months": 3, "from": "event", "count_first_day": True}, answers).date == date(2027, 2, 28)
+    answers = {**BASE_ANSWERS, "death_date": "2027-02-28"}  # starts 3/1 → corresponding 4/1 → ends 3/31
+    assert compute(toy, {"months": 1, "from": "event", "count_first_day": False}, answers).date == date(2027, 3, 31)
+    answers = {**BASE_ANSWERS, "death_date": "2028-02-29"}  # a leap day: two years later has no 2/29
+    assert compute(toy, {"years": 2, "from": "event", "count_first_day": True}, answers).date == date(2030, 2, 28)
+
+
 def test_a_later_known_date_is_used_when_given(toy):
     answers = {**BASE_ANSWERS, "known_later": "yes", "known_date": "2026-06-14"}
     assert compute(toy, {"days": 7, "from": "death_known"}, answers).date == date(2026, 6, 20)
