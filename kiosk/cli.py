@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from .clock import today_in_japan
 from .config import content_dir
 from .engine import AnswerError, Content, ContentError, load_content, parse_answer, resolve
 from .engine.analysis import analyse, answer_paths, verify_marks
@@ -131,7 +132,7 @@ def evaluate(event: str, answers_file: Any, today_text: str | None, content_path
         raw = raw["answers"]
     if not isinstance(raw, dict):
         _fail("答えのファイルは「質問のid: 答え」の組で書きます")
-    today = _today(today_text) if today_text else date.today()
+    today = _today(today_text) if today_text else today_in_japan()
     flow = content.flows[event]
     answers, messages = {}, []
     for question_id, value in raw.items():

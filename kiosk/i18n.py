@@ -69,6 +69,11 @@ class Translator:
             return ""
         return self._content.get(key) or source_text
 
+    def phrase(self, key: str, source: str, **params: Any) -> str:
+        """An engine phrase (kiosk.engine.localize) in this language, or its Japanese source."""
+        text = self._ui.get(key) or source
+        return text.format(**params) if params else text
+
     def __call__(self, key: str, source_text: str) -> str:
         return self.content(key, source_text)
 

@@ -1,0 +1,25 @@
+"""The web layer: thin blueprints per actor that load state, call the engine, save and redirect."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from ..store import SessionStore
+from . import api, errors, resident, security, templating
+from .session import ServerSessionInterface
+
+csrf = CSRFProtect()
+
+
+def init_web(app: Flask, sessions: SessionStore) -> None:
+    """Register sessions, CSRF, htmx, templates helpers, security headers, error pages and blueprints."""
+    app.session_interface = ServerSessionInterface(sessions)
+    csrf.init_app(app)
+    resident.htmx.init_app(app)
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(resident.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)

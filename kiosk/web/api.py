@@ -1,0 +1,167 @@
+"""JSON API under /api/v1: list events, start a session, get and answer questions, get the result."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.wrappers import Response
+
+from ..engine import AnswerError, parse_answer, resolve, walk
+from ..engine.model import Flow, Question
+from ..i18n import Translator
+from ..store.sessions import new_session_id
+from . import state
+from .openapi import openapi_document
+from .templating import option_label
+
+bp = Blueprint("api", __name__)
+
+Reply = tuple[Response, int] | Response
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify(error=code, message=message, **extra), status
+
+
+def _translator() -> Translator:
+    catalogue = state.catalogue()
+    code = request.args.get("lang") or request.accept_languages.best_match(list(catalogue.languages)) or "ja"
+    return catalogue.translator(code)
+
+
+def _load(session_id: str) -> tuple[dict[str, Any] | None, Flow | None]:
+    data = current_app.extensions["kiosk_sessions"].load(session_id) if len(session_id) <= 64 else None
+    if data is None or data.get("kind") != "api":
+        return None, None
+    return data, state.content().flows.get(data.get("event", ""))
+
+
+def _save(session_id: str, data: dict[str, Any]) -> None:
+    lifetime = timedelta(minutes=current_app.config["KIOSK_SESSION_MINUTES"])
+    current_app.extensions["kiosk_sessions"].save(session_id, data, lifetime, kind="api")
+
+
+def _answers(flow: Flow, data: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("answers", {}).items() if k in flow.question_map}
+
+
+def question_json(flow: Flow, question: Question, t: Translator) -> dict[str, Any]:
+    """A question as the API shows it."""
+    key = f"flow.{flow.id}.q.{question.id}"
+    body: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type,
+        "text": t.content(f"{key}.text", question.text),
+        "help": t.content(f"{key}.help", question.help) or None,
+        "unknown_allowed": question.unknown,
+        "options": [
+            {"value": option.value, "label": option_label(flow, question, option), "exclusive": option.exclusive}
+            for option in question.choices
+        ],
+    }
+    if question.type == "number":
+        body.update(min=question.min, max=question.max, unit=question.unit)
+    return body
+
+
+def _progress_json(session_id: str, flow: Flow, data: dict[str, Any], t: Translator) -> dict[str, Any]:
+    progress = walk(flow, _answers(flow, data), state.today())
+    next_question = progress.next_question
+    return {
+        "session": session_id,
+        "event": flow.id,
+        "complete": progress.complete,
+        "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in progress.answers.items()},
+        "question": question_json(flow, next_question, t) if next_question else None,
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document describing this API."""
+    return jsonify(openapi_document(list(state.content().flows)))
+
+
+@bp.get("/events")
+def events() -> Response:
+    """The life events this guide covers."""
+    t = _translator()
+    return jsonify(
+        events=[
+            {
+                "id": flow.id,
+                "title": t.content(f"flow.{flow.id}.title", flow.title),
+                "description": t.content(f"flow.{flow.id}.description", flow.description),
+                "minutes": flow.minutes,
+            }
+            for flow in state.content().flows.values()
+        ]
+    )
+
+
+@bp.post("/sessions")
+def start_session() -> Reply:
+    """Start answering the questions of one event."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("event"), str):
+        return _error(400, "bad_request", "JSON で {\"event\": \"okuyami\"} のように送ってください。")
+    flow = state.content().flows.get(body["event"])
+    if flow is None:
+        return _error(404, "unknown_event", f"「{body['event']}」という手続きの案内はありません。",
+                      events=list(state.content().flows))
+    session_id = new_session_id()
+    data = {"kind": "api", "event": flow.id, "answers": {}}
+    _save(session_id, data)
+    return jsonify(_progress_json(session_id, flow, data, _translator())), 201
+
+
+@bp.get("/sessions/<session_id>")
+def get_session(session_id: str) -> Reply:
+    """Where the session is: answers so far and the current question."""
+    data, flow = _load(session_id)
+    if data is None or flow is None:
+        return _error(404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。")
+    return jsonify(_progress_json(session_id, flow, data, _translator()))
+
+
+@bp.get("/sessions/<session_id>/question")
+def current_question(session_id: str) -> Reply:
+    """The current question, or null when every question is answered."""
+    return get_session(session_id)
+
+
+@bp.post("/sessions/<session_id>/answers")
+def answer(session_id: str) -> Reply:
+    """Answer one question by id; later answers that no longer apply are dropped."""
+    data, flow = _load(session_id)
+    if data is None or flow is None:
+        return _error(404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("question"), str) or "value" not in body:
+        return _error(400, "bad_request", "JSON で {\"question\": \"id\", \"value\": 答え} のように送ってください。")
+    progress = walk(flow, _answers(flow, data), state.today())
+    question = flow.question_map.get(body["question"])
+    if question is None or question not in progress.path:
+        return _error(422, "not_asked", "この質問は、いまの答えでは聞かれていません。", question=body["question"])
+    try:
+        value = parse_answer(question, body["value"], state.today())
+    except AnswerError as exc:
+        return _error(422, "invalid_answer", exc.message, question=question.id, reason=exc.code)
+    updated = walk(flow, {**progress.answers, question.id: value}, state.today())
+    data["answers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in updated.answers.items()}
+    _save(session_id, data)
+    reply = _progress_json(session_id, flow, data, _translator())
+    reply["dropped"] = list(updated.dropped)
+    return jsonify(reply)
+
+
+@bp.get("/sessions/<session_id>/result")
+def result(session_id: str) -> Reply:
+    """The result: the same JSON as `kiosk evaluate`."""
+    data, flow = _load(session_id)
+    if data is None or flow is None:
+        return _error(404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。")
+    outcome = resolve(state.content(), flow.id, _answers(flow, data), state.today())
+    return jsonify(outcome.to_dict(_translator()))

@@ -1,0 +1,85 @@
+"""The resident's state in the server-side session: answers per event, language, display preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import current_app, session
+
+from ..engine import AnswerValue, Content, Progress, Result, resolve, walk
+from ..engine.model import Flow
+from ..i18n import Catalogue, Translator
+
+
+def content() -> Content:
+    """The validated content loaded at start-up."""
+    loaded: Content = current_app.extensions["kiosk_content"]
+    return loaded
+
+
+def catalogue() -> Catalogue:
+    """All translations loaded at start-up."""
+    loaded: Catalogue = current_app.extensions["kiosk_catalogue"]
+    return loaded
+
+
+def today() -> date:
+    """Today in Japan (tests may fix it with the TODAY setting)."""
+    clock: Callable[[], date] = current_app.config["TODAY"]
+    return clock()
+
+
+def language_code() -> str:
+    """The resident's chosen language, Japanese until they choose."""
+    code = session.get("lang")
+    return code if isinstance(code, str) and code in catalogue().languages else "ja"
+
+
+def translator() -> Translator:
+    """A translator for the resident's language."""
+    return catalogue().translator(language_code())
+
+
+def answers_for(flow: Flow) -> dict[str, AnswerValue]:
+    """The stored answers of one event, with multiple-choice answers as tuples again."""
+    stored = session.get("answers", {}).get(flow.id, {})
+    answers: dict[str, AnswerValue] = {}
+    for question_id, value in stored.items():
+        question = flow.question_map.get(question_id)
+        if question is None:
+            continue  # content changed since the answer was given
+        answers[question_id] = tuple(value) if isinstance(value, list) else value
+    return answers
+
+
+def store_answers(flow: Flow, answers: dict[str, AnswerValue]) -> None:
+    """Save the answers of one event (JSON: tuples become lists)."""
+    all_answers: dict[str, Any] = dict(session.get("answers", {}))
+    all_answers[flow.id] = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+    session["answers"] = all_answers
+
+
+def progress(flow: Flow) -> Progress:
+    """Where the resident is in the flow, recomputed from the stored answers."""
+    return walk(flow, answers_for(flow), today())
+
+
+def result(flow: Flow) -> Result:
+    """The one result every surface renders."""
+    return resolve(content(), flow.id, answers_for(flow), today())
+
+
+def checked_items(flow: Flow) -> set[str]:
+    """Checklist items the resident has ticked."""
+    return set(session.get("checked", {}).get(flow.id, []))
+
+
+def set_checked(flow: Flow, item_id: str, checked: bool) -> None:
+    """Tick or untick one checklist item."""
+    ticks: dict[str, list[str]] = dict(session.get("checked", {}))
+    current = set(ticks.get(flow.id, []))
+    current = current | {item_id} if checked else current - {item_id}
+    ticks[flow.id] = sorted(current)
+    session["checked"] = ticks

@@ -1,0 +1,68 @@
+"""What every template can use: the translator, the mode, languages, and helpers to show answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, current_app, request, session
+
+from ..engine.conditions import UNKNOWN, AnswerValue
+from ..engine.localize import format_date
+from ..engine.model import Flow, Option, Question
+from ..engine.resolver import GROUP_LABELS
+from . import state
+
+
+def option_label(flow: Flow, question: Question, option: Option) -> str:
+    """An option's label in the resident's language (generated はい・いいえ・わからない come from the interface)."""
+    t = state.translator()
+    if option.value == UNKNOWN:
+        return t.ui("choice.unknown")
+    if question.type == "yes_no":
+        return t.ui(f"choice.{option.value}")
+    return t.content(f"flow.{flow.id}.q.{question.id}.option.{option.value}", option.label)
+
+
+def answer_text(flow: Flow, question: Question, value: AnswerValue) -> str:
+    """An answer as the resident reads it on the check page."""
+    t = state.translator()
+    if value == UNKNOWN or value == (UNKNOWN,):
+        return t.ui("choice.unknown")
+    if question.type == "date" and isinstance(value, str):
+        return format_date(date.fromisoformat(value), t)
+    if question.type == "number":
+        return f"{value}{t.content(f'flow.{flow.id}.q.{question.id}.unit', question.unit or '')}"
+    values = value if isinstance(value, tuple) else (value,)
+    if not values:
+        return t.ui("choice.none_selected")
+    labels = {option.value: option_label(flow, question, option) for option in question.choices}
+    return t.ui("list.separator").join(labels.get(str(v), str(v)) for v in values)
+
+
+def init_app(app: Flask) -> None:
+    """Register the template context."""
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        t = state.translator()
+        catalogue = state.catalogue()
+        return {
+            "t": t,
+            "ui": t.ui,
+            "ct": t.content,
+            "lang": t.language,
+            "languages": list(catalogue.languages.values()),
+            "mode": current_app.config["KIOSK_MODE"],
+            "large_text": bool(session.get("large_text")),
+            "municipality": state.content().municipality,
+            "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
+            "idle_countdown": current_app.config["KIOSK_IDLE_COUNTDOWN_SECONDS"],
+            "resume_days": current_app.config["KIOSK_RESUME_DAYS"],
+            "current_path": request.full_path.rstrip("?"),
+            "option_label": option_label,
+            "answer_text": answer_text,
+            "date_text": lambda day: format_date(day, t),
+            "datetime_text": lambda iso: format_date(datetime.fromisoformat(iso).date(), t),
+            "group_label": lambda group: t.phrase(*GROUP_LABELS[group]),
+        }
