@@ -152,6 +152,28 @@ def evaluate(event: str, answers_file: Any, today_text: str | None, content_path
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
+@main.group()
+def translations() -> None:
+    """Translations of the content and the interface (questionnaires/translations/)."""
+
+
+@translations.command("missing")
+@click.argument("lang")
+@click.option("--prefix", default="", help="Only keys starting with this (e.g. flow.okuyami, procedure., ui:).")
+@content_option
+def translations_missing(lang: str, prefix: str, content_path: Path | None) -> None:
+    """Print the texts not yet translated into LANG as YAML (key: Japanese source), ready to fill in."""
+    from .engine.localize import PHRASES  # noqa: F401  (registers the engine's phrases)
+    from .engine import deadlines, resolver  # noqa: F401
+    from .i18n import load_catalogue, missing_translations
+
+    content = _content(content_path)
+    catalogue = load_catalogue(content_path or content_dir(), content)
+    for key, text in missing_translations(catalogue, content, lang).items():
+        if key.startswith(prefix):
+            click.echo(f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(text, ensure_ascii=False)}")
+
+
 def _read_answers(text: str) -> Any:
     try:
         return json.loads(text)

@@ -16,6 +16,7 @@ from typing import Any
 
 from .engine.content import Content
 from .engine.errors import ContentProblem
+from .engine.localize import PHRASES
 from .engine.texts import text_catalogue
 from .engine.yamlsource import YamlSyntaxError, load_yaml
 
@@ -97,15 +98,17 @@ def load_catalogue(root: Path, content: Content) -> Catalogue:
         languages[code] = Language(code, str(meta["name"]), str(meta["html_lang"]), str(meta.get("voice", meta["html_lang"])))
         ui[code] = {k: v for k, v in _flatten(data).items()}
         if code != SOURCE_LANGUAGE:
-            content_path = folder / code / "content.yaml"
-            translated[code] = _flatten(_read_flat(content_path, problems))
+            translated[code] = {}
+            for content_path in sorted((folder / code).glob("*.yaml")):
+                if content_path.name != "ui.yaml":
+                    translated[code].update(_flatten(_read_flat(content_path, problems)))
     source_ui = ui.get(SOURCE_LANGUAGE, {})
     for code in languages:
         if code == SOURCE_LANGUAGE:
             continue
-        missing_ui = [key for key in source_ui if not ui[code].get(key)]
+        missing_ui = [key for key in [*source_ui, *PHRASES] if not ui[code].get(key)]
         missing_content = [key for key in catalogue_keys if not translated[code].get(key)]
-        for kind, missing, path in (("ui", missing_ui, "ui.yaml"), ("content", missing_content, "content.yaml")):
+        for kind, missing, path in (("ui", missing_ui, "ui.yaml"), ("content", missing_content, "*.yaml")):
             if missing:
                 sample = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
                 problems.append(ContentProblem(
@@ -126,7 +129,7 @@ def load_catalogue(root: Path, content: Content) -> Catalogue:
 def missing_translations(catalogue: Catalogue, content: Content, code: str) -> dict[str, str]:
     """Content and interface texts not yet translated into `code`, with their Japanese source."""
     missing = {key: text for key, text in text_catalogue(content).items() if not catalogue.content.get(code, {}).get(key)}
-    source_ui = catalogue.ui.get(SOURCE_LANGUAGE, {})
+    source_ui = {**PHRASES, **catalogue.ui.get(SOURCE_LANGUAGE, {})}
     missing.update({f"ui:{k}": v for k, v in source_ui.items() if not catalogue.ui.get(code, {}).get(k)})
     return missing
 
