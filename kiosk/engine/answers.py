@@ -9,7 +9,26 @@ from typing import Any
 from .conditions import UNKNOWN, AnswerValue
 from .dates import japanese_date, parse_iso, parse_resident_date
 from .errors import AnswerError
+from .localize import phrase
 from .model import Question
+
+
+REQUIRED_DATE = phrase("answer_error.required_date", "日付を入力してください")
+REQUIRED_NUMBER = phrase("answer_error.required_number", "数字を入力してください")
+REQUIRED_CHOICES = phrase("answer_error.required_choices", "あてはまるものを選んでください")
+REQUIRED_CHOICE = phrase("answer_error.required_choice", "答えを1つ選んでください")
+UNKNOWN_NOT_OFFERED = phrase("answer_error.unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください")
+NOT_AN_OPTION = phrase("answer_error.not_an_option", "選択肢の中から1つ選んでください")
+NOT_OPTIONS = phrase("answer_error.not_options", "選択肢の中から選んでください")
+EXCLUSIVE = phrase("answer_error.exclusive", "「{label}」は、ほかの選択肢と一緒には選べません")
+TOO_FEW = phrase("answer_error.too_few", "{count}つ以上選んでください")
+NOT_A_NUMBER = phrase("answer_error.not_a_number", "数字で入力してください（例: 65）")
+TOO_SMALL = phrase("answer_error.too_small", "{min}{unit}以上の数を入力してください")
+TOO_LARGE = phrase("answer_error.too_large", "{max}{unit}以下の数を入力してください")
+NOT_A_DATE = phrase("answer_error.not_a_date", "ある日付を入力してください（例: 2026年5月1日）")
+TOO_EARLY = phrase("answer_error.too_early", "{date}以降の日付を入力してください")
+IN_FUTURE = phrase("answer_error.in_future", "今日より後の日付は入力できません")
+TOO_LATE = phrase("answer_error.too_late", "{date}以前の日付を入力してください")
 
 
 def parse_answer(question: Question, raw: Any, today: date) -> AnswerValue:
@@ -26,9 +45,7 @@ def parse_answer(question: Question, raw: Any, today: date) -> AnswerValue:
         raise AnswerError(question.id, "required", _required_message(question))
     if raw == UNKNOWN or raw == [UNKNOWN]:
         if not question.unknown:
-            raise AnswerError(
-                question.id, "unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください"
-            )
+            raise AnswerError(question.id, "unknown_not_offered", UNKNOWN_NOT_OFFERED)
         return (UNKNOWN,) if question.type == "multiple" else UNKNOWN
     if question.type in ("single", "yes_no"):
         return _choice(question, raw)
@@ -39,58 +56,58 @@ def parse_answer(question: Question, raw: Any, today: date) -> AnswerValue:
     return _date(question, raw, today)
 
 
-def _required_message(question: Question) -> str:
+def _required_message(question: Question) -> tuple[str, str]:
     if question.type == "date":
-        return "日付を入力してください"
+        return REQUIRED_DATE
     if question.type == "number":
-        return "数字を入力してください"
+        return REQUIRED_NUMBER
     if question.type == "multiple":
-        return "あてはまるものを選んでください"
-    return "答えを1つ選んでください"
+        return REQUIRED_CHOICES
+    return REQUIRED_CHOICE
 
 
 def _choice(question: Question, raw: Any) -> str:
     if isinstance(raw, bool) and question.type == "yes_no":
         raw = "yes" if raw else "no"
     if not isinstance(raw, str) or raw not in question.option_values:
-        raise AnswerError(question.id, "not_an_option", "選択肢の中から1つ選んでください")
+        raise AnswerError(question.id, "not_an_option", NOT_AN_OPTION)
     return raw
 
 
 def _choices(question: Question, raw: Any) -> tuple[str, ...]:
     values = [raw] if isinstance(raw, str) else raw
     if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-        raise AnswerError(question.id, "not_an_option", "選択肢の中から選んでください")
+        raise AnswerError(question.id, "not_an_option", NOT_OPTIONS)
     unknown_values = [v for v in values if v not in question.option_values]
     if unknown_values:
-        raise AnswerError(question.id, "not_an_option", "選択肢の中から選んでください")
+        raise AnswerError(question.id, "not_an_option", NOT_OPTIONS)
     chosen = tuple(v for v in question.option_values if v in values)  # content order, no duplicates
     exclusive = {option.value for option in question.choices if option.exclusive}
     if len(chosen) > 1 and exclusive & set(chosen):
         label = next(o.label for o in question.choices if o.value in exclusive and o.value in chosen)
-        raise AnswerError(question.id, "exclusive", f"「{label}」は、ほかの選択肢と一緒には選べません")
+        raise AnswerError(question.id, "exclusive", EXCLUSIVE, label=label)
     if question.min_choices and len(chosen) < question.min_choices:
-        raise AnswerError(question.id, "too_few", f"{question.min_choices}つ以上選んでください")
+        raise AnswerError(question.id, "too_few", TOO_FEW, count=question.min_choices)
     return chosen
 
 
 def _number(question: Question, raw: Any) -> int:
     if isinstance(raw, bool):
-        raise AnswerError(question.id, "not_a_number", "数字で入力してください")
+        raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
     if isinstance(raw, str):
         text = raw.replace(",", "")
         if question.unit and text.endswith(question.unit):
             text = text[: -len(question.unit)].strip()
         if not text.lstrip("-").isdigit():
-            raise AnswerError(question.id, "not_a_number", "数字で入力してください（例: 65）")
+            raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
         raw = int(text)
     if not isinstance(raw, int):
-        raise AnswerError(question.id, "not_a_number", "数字で入力してください（例: 65）")
+        raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
     unit = question.unit or ""
     if question.min is not None and raw < question.min:
-        raise AnswerError(question.id, "too_small", f"{question.min}{unit}以上の数を入力してください")
+        raise AnswerError(question.id, "too_small", TOO_SMALL, min=question.min, unit=unit)
     if question.max is not None and raw > question.max:
-        raise AnswerError(question.id, "too_large", f"{question.max}{unit}以下の数を入力してください")
+        raise AnswerError(question.id, "too_large", TOO_LARGE, max=question.max, unit=unit)
     return raw
 
 
@@ -102,15 +119,15 @@ def _date(question: Question, raw: Any, today: date) -> str:
     else:
         parsed = None
     if parsed is None:
-        raise AnswerError(question.id, "not_a_date", "ある日付を入力してください（例: 2026年5月1日）")
+        raise AnswerError(question.id, "not_a_date", NOT_A_DATE)
     earliest = _bound(question.not_before, today)
     latest = _bound(question.not_after, today)
     if earliest and parsed < earliest:
-        raise AnswerError(question.id, "too_early", f"{japanese_date(earliest)}以降の日付を入力してください")
+        raise AnswerError(question.id, "too_early", TOO_EARLY, date=japanese_date(earliest))
     if latest and parsed > latest:
         if question.not_after == "today":
-            raise AnswerError(question.id, "in_future", "今日より後の日付は入力できません")
-        raise AnswerError(question.id, "too_late", f"{japanese_date(latest)}以前の日付を入力してください")
+            raise AnswerError(question.id, "in_future", IN_FUTURE)
+        raise AnswerError(question.id, "too_late", TOO_LATE, date=japanese_date(latest))
     return parsed.isoformat()
 
 

@@ -38,10 +38,16 @@ class ContentError(Exception):
 
 
 class AnswerError(ValueError):
-    """An answer a question cannot take. `message` is written for the resident (Japanese)."""
+    """An answer a question cannot take.
 
-    def __init__(self, question_id: str, code: str, message: str) -> None:
-        super().__init__(f"{question_id}: {message}")
+    `key` and `source` are a localizable phrase (kiosk.engine.localize): `message` is the Japanese text, and
+    the web layer shows the resident's language with `localizer.phrase(key, source, **params)`.
+    """
+
+    def __init__(self, question_id: str, code: str, phrase: tuple[str, str], **params: object) -> None:
+        self.key, self.source = phrase
+        self.params = params
+        self.message = self.source.format(**params) if params else self.source
+        super().__init__(f"{question_id}: {self.message}")
         self.question_id = question_id
         self.code = code
-        self.message = message

@@ -77,7 +77,7 @@ def question(event: str, question_id: str) -> str | Response:
     return _render_question(flow, current, progress.answers.get(current.id), change=request.args.get("change") == "1")
 
 
-def _render_question(flow: Flow, current: Question, value: Any, change: bool, error: str | None = None,
+def _render_question(flow: Flow, current: Question, value: Any, change: bool, error: AnswerError | None = None,
                      raw: dict[str, Any] | None = None, status: int = 200) -> Any:
     progress = state.progress(flow)
     previous = progress.previous_question(current.id)
@@ -94,7 +94,9 @@ def _render_question(flow: Flow, current: Question, value: Any, change: bool, er
         question=current,
         value=value,
         raw=raw or {},
-        error=error,
+        error=error.code if error else None,
+        error_text=state.translator().phrase(error.key, error.source, **error.params) if error else None,
+        page_error=bool(error),
         back=back,
         change=change,
         number=number,
@@ -131,7 +133,7 @@ def answer(event: str, question_id: str) -> Any:
     except AnswerError as exc:
         kept = {key: request.form.get(key, "") for key in ("answer", "answer-year", "answer-month", "answer-day")}
         kept["answer_list"] = request.form.getlist("answer")
-        return _render_question(flow, current, None, change, error=exc.code, raw=kept, status=422)
+        return _render_question(flow, current, None, change, error=exc, raw=kept, status=422)
     updated = walk(flow, {**progress.answers, current.id: value}, state.today())
     state.store_answers(flow, updated.answers)
     if change or updated.complete and _is_last(updated.path, current):

@@ -1,0 +1,99 @@
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kiosk import create_app
+
+TODAY = date(2026, 5, 12)
+
+
+def make_app(tmp_path: Path, **config):
+    settings = {
+        "TESTING": True,
+        "KIOSK_DATABASE_URL": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
+        "TODAY": lambda: TODAY,
+        "SECRET_KEY": "test-secret",
+    }
+    settings.update(config)
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def kiosk_app(tmp_path):
+    return make_app(tmp_path, KIOSK_MODE="kiosk")
+
+
+class Resident:
+    """A resident using the site through the Flask test client, the way a browser without JavaScript does."""
+
+    def __init__(self, client):
+        self.client = client
+        self.page = ""
+
+    def get(self, url, **kwargs):
+        response = self.client.get(url, **kwargs)
+        self.page = response.get_data(as_text=True)
+        return response
+
+    def csrf(self) -> str:
+        match = re.search(r'name="csrf_token" value="([^"]+)"', self.page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def post(self, url, data=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf())
+        response = self.client.post(url, data=data, **kwargs)
+        if response.status_code != 302:
+            self.page = response.get_data(as_text=True)
+        return response
+
+    def start(self, event):
+        self.get(f"/{event}/")
+        response = self.post(f"/{event}/start")
+        assert response.status_code == 302
+        return self.get(response.headers["Location"])
+
+    def current_question(self) -> str:
+        match = re.search(r'action="/[a-z]+/questions/([a-z0-9_]+)"', self.page)
+        assert match, self.page[:500]
+        return match.group(1)
+
+    def answer(self, event, question_id, value, follow=True):
+        if isinstance(value, list):
+            data = {"answer": value}
+        elif value == "unknown":
+            data = {"unknown": "1", "answer": "unknown"}
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            year, month, day = str(value).split("-")
+            data = {"answer-year": year, "answer-month": month, "answer-day": day}
+        else:
+            data = {"answer": str(value)}
+        self.get(f"/{event}/questions/{question_id}")
+        response = self.post(f"/{event}/questions/{question_id}", data)
+        if follow and response.status_code == 302:
+            self.get(response.headers["Location"])
+        return response
+
+    def answer_all(self, event, answers: dict, default=None):
+        """Answer whatever the site asks, from `answers` (or `default(question_id)`), until check answers."""
+        for _ in range(80):
+            if 'class="summary-list"' in self.page:
+                return
+            question_id = self.current_question()
+            value = answers[question_id] if question_id in answers else default(question_id)
+            response = self.answer(event, question_id, value)
+            assert response.status_code == 302, f"{question_id}={value!r}: {self.page[:800]}"
+        raise AssertionError("the flow did not end")
+
+
+@pytest.fixture
+def resident(app):
+    return Resident(app.test_client())
