@@ -163,8 +163,8 @@ def translations() -> None:
 @content_option
 def translations_missing(lang: str, prefix: str, content_path: Path | None) -> None:
     """Print the texts not yet translated into LANG as YAML (key: Japanese source), ready to fill in."""
-    from .engine.localize import PHRASES  # noqa: F401  (registers the engine's phrases)
     from .engine import deadlines, resolver  # noqa: F401
+    from .engine.localize import PHRASES  # noqa: F401  (registers the engine's phrases)
     from .i18n import load_catalogue, missing_translations
 
     content = _content(content_path)
@@ -203,6 +203,15 @@ def _fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(2)
 
+
+from .slip.cli import slip  # noqa: E402
+
+main.add_command(slip)
+
+
+from .speech.cli import speech  # noqa: E402
+
+main.add_command(speech)
 
 if __name__ == "__main__":
     main()

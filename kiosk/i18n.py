@@ -92,10 +92,19 @@ def load_catalogue(root: Path, content: Content) -> Catalogue:
         data = _read_flat(ui_path, problems)
         meta = data.pop("language", None)
         if not isinstance(meta, dict) or not {"name", "html_lang"} <= set(meta):
-            problems.append(ContentProblem(_rel(ui_path), 1, "language", "言語の情報（name, html_lang）がありません",
-                                           "language: {name: English, html_lang: en, voice: en} のように書きます"))
+            problems.append(
+                ContentProblem(
+                    _rel(ui_path),
+                    1,
+                    "language",
+                    "言語の情報（name, html_lang）がありません",
+                    "language: {name: English, html_lang: en, voice: en} のように書きます",
+                )
+            )
             meta = {"name": code, "html_lang": code}
-        languages[code] = Language(code, str(meta["name"]), str(meta["html_lang"]), str(meta.get("voice", meta["html_lang"])))
+        languages[code] = Language(
+            code, str(meta["name"]), str(meta["html_lang"]), str(meta.get("voice", meta["html_lang"]))
+        )
         ui[code] = {k: v for k, v in _flatten(data).items()}
         if code != SOURCE_LANGUAGE:
             translated[code] = {}
@@ -111,24 +120,45 @@ def load_catalogue(root: Path, content: Content) -> Catalogue:
         for kind, missing, path in (("ui", missing_ui, "ui.yaml"), ("content", missing_content, "*.yaml")):
             if missing:
                 sample = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-                problems.append(ContentProblem(
-                    f"questionnaires/translations/{code}/{path}", None, "",
-                    f"{len(missing)} 件の{'画面の文' if kind == 'ui' else '内容の文'}が翻訳されていません: {sample}",
-                    f"kiosk translations missing {code} で一覧を出せます",
-                ))
+                what = "画面の文" if kind == "ui" else "内容の文"
+                problems.append(
+                    ContentProblem(
+                        f"questionnaires/translations/{code}/{path}",
+                        None,
+                        "",
+                        f"{len(missing)} 件の{what}が翻訳されていません: {sample}",
+                        f"kiosk translations missing {code} で一覧を出せます",
+                    )
+                )
         for key, text in ui[code].items():
             if key in source_ui and _placeholders(text) != _placeholders(source_ui[key]):
-                problems.append(ContentProblem(f"questionnaires/translations/{code}/ui.yaml", None, key,
-                                               "{…} の差し込みが日本語と違います", f"日本語: {source_ui[key]}"))
+                problems.append(
+                    ContentProblem(
+                        f"questionnaires/translations/{code}/ui.yaml",
+                        None,
+                        key,
+                        "{…} の差し込みが日本語と違います",
+                        f"日本語: {source_ui[key]}",
+                    )
+                )
     if SOURCE_LANGUAGE not in languages:
-        problems.append(ContentProblem("questionnaires/municipality.yaml", None, "languages",
-                                       "languages に ja がありません", "languages: [ja, easy, en] のように書きます"))
+        problems.append(
+            ContentProblem(
+                "questionnaires/municipality.yaml",
+                None,
+                "languages",
+                "languages に ja がありません",
+                "languages: [ja, easy, en] のように書きます",
+            )
+        )
     return Catalogue(languages=languages, ui=ui, content=translated, problems=problems)
 
 
 def missing_translations(catalogue: Catalogue, content: Content, code: str) -> dict[str, str]:
     """Content and interface texts not yet translated into `code`, with their Japanese source."""
-    missing = {key: text for key, text in text_catalogue(content).items() if not catalogue.content.get(code, {}).get(key)}
+    missing = {
+        key: text for key, text in text_catalogue(content).items() if not catalogue.content.get(code, {}).get(key)
+    }
     source_ui = {**PHRASES, **catalogue.ui.get(SOURCE_LANGUAGE, {})}
     missing.update({f"ui:{k}": v for k, v in source_ui.items() if not catalogue.ui.get(code, {}).get(k)})
     return missing
@@ -163,4 +193,4 @@ def _placeholders(text: str) -> set[str]:
 
 def _rel(path: Path) -> str:
     parts = path.parts
-    return "/".join(parts[parts.index("questionnaires"):]) if "questionnaires" in parts else str(path)
+    return "/".join(parts[parts.index("questionnaires") :]) if "questionnaires" in parts else str(path)

@@ -12,12 +12,13 @@ from .errors import AnswerError
 from .localize import phrase
 from .model import Question
 
-
 REQUIRED_DATE = phrase("answer_error.required_date", "日付を入力してください")
 REQUIRED_NUMBER = phrase("answer_error.required_number", "数字を入力してください")
 REQUIRED_CHOICES = phrase("answer_error.required_choices", "あてはまるものを選んでください")
 REQUIRED_CHOICE = phrase("answer_error.required_choice", "答えを1つ選んでください")
-UNKNOWN_NOT_OFFERED = phrase("answer_error.unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください")
+UNKNOWN_NOT_OFFERED = phrase(
+    "answer_error.unknown_not_offered", "この質問には「わからない」は選べません。答えを選んでください"
+)
 NOT_AN_OPTION = phrase("answer_error.not_an_option", "選択肢の中から1つ選んでください")
 NOT_OPTIONS = phrase("answer_error.not_options", "選択肢の中から選んでください")
 EXCLUSIVE = phrase("answer_error.exclusive", "「{label}」は、ほかの選択肢と一緒には選べません")

@@ -108,7 +108,9 @@ def rule_text(rule: Deadline | None, flow: Flow, localizer: Localizer, text_key:
         template = CUSTOM_NEXT_DAY if (rule.text or "").startswith("翌日") else CUSTOM
         wording = localizer.phrase(*template, label=label, text=custom)
     elif rule.days is not None:
-        wording = localizer.phrase(*(DAYS_INCLUDING if rule.count_first_day else DAYS_AFTER), label=label, days=rule.days)
+        wording = localizer.phrase(
+            *(DAYS_INCLUDING if rule.count_first_day else DAYS_AFTER), label=label, days=rule.days
+        )
     elif rule.months is not None:
         wording = localizer.phrase(*MONTHS, label=label, months=rule.months)
     else:

@@ -129,7 +129,10 @@ class Result:
         procedure = proc.procedure
         key = f"procedure.{proc.id}"
         items = self.content.items
-        notes = [t.content(f"{key}.note", procedure.note), t.content(f"flow.{self.flow.id}.p.{proc.id}.note", proc.note)]
+        notes = [
+            t.content(f"{key}.note", procedure.note),
+            t.content(f"flow.{self.flow.id}.p.{proc.id}.note", proc.note),
+        ]
         return {
             "id": proc.id,
             "title": t.content(f"{key}.title", procedure.title),

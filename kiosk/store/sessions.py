@@ -46,7 +46,9 @@ class SessionStore:
                 return None
             return dict(row.data)
 
-    def save(self, session_id: str, data: dict[str, Any], lifetime: timedelta, kind: str = "web", mode: str = "home") -> None:
+    def save(
+        self, session_id: str, data: dict[str, Any], lifetime: timedelta, kind: str = "web", mode: str = "home"
+    ) -> None:
         """Create or replace a session, valid for `lifetime` from now."""
         moment = now()
         with self.database.session() as db:
@@ -76,7 +78,9 @@ class SessionStore:
                 code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
                 if db.get(ResumeCode, code) is None:
                     break
-            db.add(ResumeCode(code=code, session_id=session_id, created_at=moment, expires_at=expires, failed_attempts=0))
+            db.add(
+                ResumeCode(code=code, session_id=session_id, created_at=moment, expires_at=expires, failed_attempts=0)
+            )
         return code, expires
 
     def resume(self, code: str) -> tuple[str | None, str]:

@@ -15,11 +15,11 @@ csrf = CSRFProtect()
 def init_web(app: Flask, sessions: SessionStore) -> None:
     """Register sessions, CSRF, htmx, templates helpers, security headers, error pages and blueprints."""
     app.session_interface = ServerSessionInterface(sessions)
+    errors.init_app(app)  # first: a down database must be reported before CSRF checks read the session
     csrf.init_app(app)
     resident.htmx.init_app(app)
     templating.init_app(app)
     security.init_app(app)
-    errors.init_app(app)
     app.register_blueprint(resident.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)

@@ -44,7 +44,9 @@ def _save(session_id: str, data: dict[str, Any]) -> None:
 
 
 def _answers(flow: Flow, data: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.get("answers", {}).items() if k in flow.question_map}
+    return {
+        k: tuple(v) if isinstance(v, list) else v for k, v in data.get("answers", {}).items() if k in flow.question_map
+    }
 
 
 def question_json(flow: Flow, question: Question, t: Translator) -> dict[str, Any]:
@@ -106,11 +108,15 @@ def start_session() -> Reply:
     """Start answering the questions of one event."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("event"), str):
-        return _error(400, "bad_request", "JSON で {\"event\": \"okuyami\"} のように送ってください。")
+        return _error(400, "bad_request", 'JSON で {"event": "okuyami"} のように送ってください。')
     flow = state.content().flows.get(body["event"])
     if flow is None:
-        return _error(404, "unknown_event", f"「{body['event']}」という手続きの案内はありません。",
-                      events=list(state.content().flows))
+        return _error(
+            404,
+            "unknown_event",
+            f"「{body['event']}」という手続きの案内はありません。",
+            events=list(state.content().flows),
+        )
     session_id = new_session_id()
     data = {"kind": "api", "event": flow.id, "answers": {}}
     _save(session_id, data)
@@ -122,7 +128,9 @@ def get_session(session_id: str) -> Reply:
     """Where the session is: answers so far and the current question."""
     data, flow = _load(session_id)
     if data is None or flow is None:
-        return _error(404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。")
+        return _error(
+            404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。"
+        )
     return jsonify(_progress_json(session_id, flow, data, _translator()))
 
 
@@ -137,10 +145,12 @@ def answer(session_id: str) -> Reply:
     """Answer one question by id; later answers that no longer apply are dropped."""
     data, flow = _load(session_id)
     if data is None or flow is None:
-        return _error(404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。")
+        return _error(
+            404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。"
+        )
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("question"), str) or "value" not in body:
-        return _error(400, "bad_request", "JSON で {\"question\": \"id\", \"value\": 答え} のように送ってください。")
+        return _error(400, "bad_request", 'JSON で {"question": "id", "value": 答え} のように送ってください。')
     progress = walk(flow, _answers(flow, data), state.today())
     question = flow.question_map.get(body["question"])
     if question is None or question not in progress.path:
@@ -162,6 +172,8 @@ def result(session_id: str) -> Reply:
     """The result: the same JSON as `kiosk evaluate`."""
     data, flow = _load(session_id)
     if data is None or flow is None:
-        return _error(404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。")
+        return _error(
+            404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。"
+        )
     outcome = resolve(state.content(), flow.id, _answers(flow, data), state.today())
     return jsonify(outcome.to_dict(_translator()))

@@ -33,4 +33,5 @@ def deadlines_calendar(result: Result, localizer: Localizer) -> bytes:
             event.add("location", " ".join(str(place[k]) for k in ("name", "floor", "window") if place.get(k)))
         event.add("description", deadline.describe(localizer))
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

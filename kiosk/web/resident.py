@@ -67,7 +67,7 @@ def _next_location(flow: Flow) -> str:
 
 
 @bp.get("/<event>/questions/<question_id>")
-def question(event: str, question_id: str) -> str | Response:
+def question(event: str, question_id: str) -> Any:
     """One question per page, prefilled with the stored answer."""
     flow = flow_or_404(event)
     progress = state.progress(flow)
@@ -77,8 +77,15 @@ def question(event: str, question_id: str) -> str | Response:
     return _render_question(flow, current, progress.answers.get(current.id), change=request.args.get("change") == "1")
 
 
-def _render_question(flow: Flow, current: Question, value: Any, change: bool, error: AnswerError | None = None,
-                     raw: dict[str, Any] | None = None, status: int = 200) -> Any:
+def _render_question(
+    flow: Flow,
+    current: Question,
+    value: Any,
+    change: bool,
+    error: AnswerError | None = None,
+    raw: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Any:
     progress = state.progress(flow)
     previous = progress.previous_question(current.id)
     if change:
@@ -131,12 +138,13 @@ def answer(event: str, question_id: str) -> Any:
     try:
         value = parse_answer(current, raw, state.today())
     except AnswerError as exc:
-        kept = {key: request.form.get(key, "") for key in ("answer", "answer-year", "answer-month", "answer-day")}
+        fields = ("answer", "answer-year", "answer-month", "answer-day")
+        kept: dict[str, Any] = {key: request.form.get(key, "") for key in fields}
         kept["answer_list"] = request.form.getlist("answer")
         return _render_question(flow, current, None, change, error=exc, raw=kept, status=422)
     updated = walk(flow, {**progress.answers, current.id: value}, state.today())
     state.store_answers(flow, updated.answers)
-    if change or updated.complete and _is_last(updated.path, current):
+    if change or (updated.complete and _is_last(updated.path, current)):
         return redirect(_next_location(flow))
     following = _following(updated.path, current)
     if following is None:
@@ -209,8 +217,9 @@ def tick(event: str) -> Any:
         entry = next((e for e in state.result(flow).checklist if e.id == item_id), None)
         if entry is None:
             abort(400)
-        return render_template("partials/checklist_item.html", flow=flow, entry=entry, checked=state.checked_items(flow),
-                               announce=True)
+        return render_template(
+            "partials/checklist_item.html", flow=flow, entry=entry, checked=state.checked_items(flow), announce=True
+        )
     return redirect(url_for("resident.result", event=flow.id) + f"#item-{item_id}")
 
 
@@ -247,8 +256,11 @@ def call_staff() -> Any:
     page = safe_next(request.form.get("next"), url_for("resident.menu"))
     database = current_app.extensions["kiosk_database"]
     with database.session() as db:
-        db.add(StaffCall(device=current_app.config["KIOSK_DEVICE"], event=session.get("event"), page=page,
-                         created_at=now()))
+        db.add(
+            StaffCall(
+                device=current_app.config["KIOSK_DEVICE"], event=session.get("event"), page=page, created_at=now()
+            )
+        )
     if htmx:
         return render_template("partials/staff_called.html")
     return render_template("resident/staff_called.html", back=page)
@@ -277,8 +289,13 @@ def saved(event: str) -> str | Response:
     if not code:
         return redirect(url_for("resident.start", event=flow.id))
     resume_url = url_for("resident.resume", _external=True)
-    return render_template("resident/saved.html", flow=flow, code=format_resume_code(code),
-                           qr=qr_svg(f"{resume_url}?code={code}"), until=session.get("resume_until"))
+    return render_template(
+        "resident/saved.html",
+        flow=flow,
+        code=format_resume_code(code),
+        qr=qr_svg(f"{resume_url}?code={code}"),
+        until=session.get("resume_until"),
+    )
 
 
 @bp.route("/resume", methods=["GET", "POST"])

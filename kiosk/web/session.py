@@ -35,7 +35,6 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.new = True
         self.modified = True
 
-
     def adopt(self, session_id: str, data: dict[str, Any]) -> None:
         """Continue a saved session (resume code): this browser now holds that session's id."""
         if not self.new and session_id != self.session_id:

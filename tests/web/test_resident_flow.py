@@ -1,6 +1,7 @@
 """The resident's flow through the site, with the browser's behaviour but without JavaScript."""
 
 import re
+
 from kiosk.engine.yamlsource import load_yaml
 
 from ..conftest import SCENARIOS
@@ -43,8 +44,9 @@ def test_one_question_per_page_with_the_question_as_the_heading(resident):
 def test_a_wrong_answer_shows_the_error_summary_and_keeps_what_was_typed(resident):
     resident.start("okuyami")
     question_id = resident.current_question()
-    response = resident.post(f"/okuyami/questions/{question_id}",
-                             {"answer-year": "2026", "answer-month": "2", "answer-day": "30"})
+    response = resident.post(
+        f"/okuyami/questions/{question_id}", {"answer-year": "2026", "answer-month": "2", "answer-day": "30"}
+    )
     assert response.status_code == 422
     assert "<title>エラー：" in resident.page
     assert 'id="error-summary"' in resident.page and 'href="#answer-year"' in resident.page
@@ -140,8 +142,10 @@ def test_pages_with_answers_are_never_cached(resident):
 def test_without_a_valid_csrf_token_nothing_is_saved(resident):
     resident.start("okuyami")
     question_id = resident.current_question()
-    response = resident.client.post(f"/okuyami/questions/{question_id}", data={"answer-year": "2026",
-                                    "answer-month": "5", "answer-day": "10", "csrf_token": "forged"})
+    response = resident.client.post(
+        f"/okuyami/questions/{question_id}",
+        data={"answer-year": "2026", "answer-month": "5", "answer-day": "10", "csrf_token": "forged"},
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "有効期限が切れました" in page and 'name="answer-day" value="10"' in page  # retry keeps the input
@@ -171,8 +175,9 @@ def test_ticking_the_checklist_with_htmx_returns_only_the_item(resident):
     resident.start("okuyami")
     resident.answer_all("okuyami", OKUYAMI_78)
     resident.get("/okuyami/result")
-    response = resident.post("/okuyami/checklist", {"item": "nenkin_shosho", "checked": "1"},
-                             headers={"HX-Request": "true"})
+    response = resident.post(
+        "/okuyami/checklist", {"item": "nenkin_shosho", "checked": "1"}, headers={"HX-Request": "true"}
+    )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in fragment
     assert 'aria-pressed="true"' in fragment and 'hx-swap-oob="innerHTML"' in fragment
@@ -209,8 +214,17 @@ def test_every_question_of_every_flow_renders_with_one_heading_and_labelled_cont
     for flow in content.flows.values():
         for question in flow.questions:
             with app.test_request_context(f"/{flow.id}/questions/{question.id}"):
-                page = render_template("resident/question.html", flow=flow, question=question, value=None, raw={},
-                                       error=None, back="/", change=False, number=1)
+                page = render_template(
+                    "resident/question.html",
+                    flow=flow,
+                    question=question,
+                    value=None,
+                    raw={},
+                    error=None,
+                    back="/",
+                    change=False,
+                    number=1,
+                )
             assert len(re.findall(r"<h1", page)) == 1, question.id
             input_ids = re.findall(r'<input class="(?:choice__input|input[^"]*)"[^>]* id="([^"]+)"', page)
             label_targets = re.findall(r'<label[^>]* for="([^"]+)"', page)

@@ -29,7 +29,9 @@ def upgrade() -> None:
     op.create_table(
         "resume_codes",
         sa.Column("code", sa.String(16), primary_key=True),
-        sa.Column("session_id", sa.String(64), sa.ForeignKey("resident_sessions.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "session_id", sa.String(64), sa.ForeignKey("resident_sessions.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("failed_attempts", sa.Integer(), nullable=False),

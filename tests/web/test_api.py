@@ -1,0 +1,101 @@
+"""The JSON API: the same engine and the same result JSON as `kiosk evaluate`."""
+
+import json
+
+from click.testing import CliRunner
+
+from kiosk.cli import main
+
+from .test_resident_flow import OKUYAMI_78
+
+
+def start(client, event="okuyami"):
+    response = client.post("/api/v1/sessions", json={"event": event})
+    assert response.status_code == 201
+    return response.get_json()
+
+
+def test_events_are_listed(app):
+    data = app.test_client().get("/api/v1/events").get_json()
+    assert [event["id"] for event in data["events"]] == ["okuyami", "shussei", "hikkoshi"]
+
+
+def test_a_session_answers_one_question_at_a_time(app):
+    client = app.test_client()
+    progress = start(client)
+    first = progress["question"]
+    assert progress["complete"] is False and first["type"] == "date"
+    reply = client.post(
+        f"/api/v1/sessions/{progress['session']}/answers", json={"question": first["id"], "value": "2026-05-10"}
+    )
+    assert reply.status_code == 200
+    assert reply.get_json()["answers"][first["id"]] == "2026-05-10"
+    assert reply.get_json()["question"]["id"] != first["id"]
+
+
+def test_bad_answers_are_json_422_with_a_message(app):
+    client = app.test_client()
+    progress = start(client)
+    session = progress["session"]
+    reply = client.post(f"/api/v1/sessions/{session}/answers", json={"question": "death_date", "value": "2026-02-30"})
+    assert reply.status_code == 422
+    assert reply.get_json() == {
+        "error": "invalid_answer",
+        "message": "ある日付を入力してください（例: 2026年5月1日）",
+        "question": "death_date",
+        "reason": "not_a_date",
+    }
+    reply = client.post(f"/api/v1/sessions/{session}/answers", json={"question": "nosuch", "value": 1})
+    assert reply.status_code == 422 and reply.get_json()["error"] == "not_asked"
+    reply = client.post(f"/api/v1/sessions/{session}/answers", data="not json", content_type="application/json")
+    assert reply.status_code == 400 and reply.get_json()["error"] == "bad_request"
+    assert client.get("/api/v1/sessions/unknown-id").status_code == 404
+    assert client.post("/api/v1/sessions", json={"event": "nosuch"}).status_code == 404
+
+
+def test_the_result_is_the_same_json_as_kiosk_evaluate(app):
+    client = app.test_client()
+    progress = start(client)
+    session = progress["session"]
+    while progress["question"] is not None:
+        question = progress["question"]["id"]
+        progress = client.post(
+            f"/api/v1/sessions/{session}/answers", json={"question": question, "value": OKUYAMI_78[question]}
+        ).get_json()
+        assert "error" not in progress, progress
+    api_result = client.get(f"/api/v1/sessions/{session}/result").get_json()
+    cli = CliRunner().invoke(
+        main, ["evaluate", "okuyami", "--answers", "-", "--today", "2026-05-12"], input=json.dumps(OKUYAMI_78)
+    )
+    assert cli.exit_code == 0, cli.output
+    assert api_result == json.loads(cli.stdout)
+    ids = [p["id"] for p in api_result["procedures"]]
+    assert "koki_shikaku_soshitsu" in ids and "kokuho_shikaku_soshitsu" not in ids
+
+
+def test_the_result_can_be_asked_for_in_another_language(app):
+    client = app.test_client()
+    session = start(client)["session"]
+    result = client.get(f"/api/v1/sessions/{session}/result?lang=en").get_json()
+    assert result["route"][0]["group_label"] != "この市役所で" or not app.extensions["kiosk_catalogue"].ui.get(
+        "en", {}
+    ).get("group.city")
+
+
+def test_the_openapi_document_describes_every_route(app):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    paths = set(document["paths"])
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            templated = rule.rule.removeprefix("/api/v1").replace("<session_id>", "{session_id}")
+            assert templated in paths, rule.rule
+    assert document["paths"]["/sessions"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"][
+        "event"
+    ]["enum"] == ["okuyami", "shussei", "hikkoshi"]
+
+
+def test_the_api_needs_no_csrf_token_but_the_pages_do(app):
+    client = app.test_client()
+    assert client.post("/api/v1/sessions", json={"event": "okuyami"}).status_code == 201
+    assert client.post("/okuyami/start").status_code == 400
