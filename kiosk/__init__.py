@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from .clock import today_in_japan
-from .config import settings_from_environment
+from .config import SLIP_SETTINGS, settings_from_environment
 from .engine import load_content
 from .i18n import load_catalogue
+from .slip.config import SlipSettings
 from .store import Database, SessionStore
+from .store.cases import CaseStore
+from .store.staff import StaffStore
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -29,6 +33,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     catalogue = load_catalogue(content_root, content)
     app.extensions["kiosk_content"] = content
     app.extensions["kiosk_catalogue"] = catalogue
+    if not app.config["KIOSK_RETENTION_DAYS"]:
+        app.config["KIOSK_RETENTION_DAYS"] = content.municipality.retention_days
+    environment = {**os.environ, **{k: str(app.config[k]) for k in SLIP_SETTINGS if k in app.config}}
+    app.extensions["kiosk_slip"] = SlipSettings.from_env(environment, app_secret=app.config["SECRET_KEY"])
 
     database = Database(app.config["KIOSK_DATABASE_URL"])
     if app.config["KIOSK_AUTO_MIGRATE"]:
@@ -36,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kiosk_database"] = database
     sessions = SessionStore(database)
     app.extensions["kiosk_sessions"] = sessions
+    app.extensions["kiosk_cases"] = CaseStore(database)
+    app.extensions["kiosk_staff"] = StaffStore(database)
 
     from .web import init_web
 

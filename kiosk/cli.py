@@ -63,6 +63,9 @@ def check(content_path: Path | None, show_verify: bool) -> None:
     started = time.perf_counter()
     content = _content(content_path)
     problems = analyse(content)
+    from .i18n import load_catalogue
+
+    problems += load_catalogue(content_path or content_dir(), content).problems
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in errors + warnings:
@@ -150,6 +153,76 @@ def evaluate(event: str, answers_file: Any, today_text: str | None, content_path
     if result.progress.dropped:
         click.echo("この答えは、ほかの答えにより使われませんでした: " + ", ".join(result.progress.dropped), err=True)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _app() -> Any:
+    from . import create_app
+
+    try:
+        return create_app()
+    except ContentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--threads", default=4, show_default=True, help="Threads per worker.")
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
+    """Run the app under a production server (gunicorn; waitress on Windows)."""
+    from .serve import default_workers
+    from .serve import serve as run_server
+
+    run_server(host, port, workers or default_workers(), threads)
+
+
+@main.group()
+def staff() -> None:
+    """Staff accounts for the counter screens."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
+def staff_add(name: str, role: str) -> None:
+    """Create a staff account (or reset its password). The password is read from standard input."""
+    if sys.stdin.isatty():
+        password = click.prompt("パスワード", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    app = _app()
+    try:
+        app.extensions["kiosk_staff"].add(name, password, role)
+    except ValueError as exc:
+        _fail(str(exc))
+    click.echo(f"職員「{name}」（{role}）を登録しました。")
+
+
+@main.command()
+def purge() -> None:
+    """Delete cases past the retention period and expired sessions (run daily, e.g. from cron)."""
+    app = _app()
+    cases = app.extensions["kiosk_cases"].purge()
+    sessions = app.extensions["kiosk_sessions"].purge_expired()
+    click.echo(f"削除しました: 案件 {cases} 件、期限切れのセッション {sessions} 件")
+
+
+@main.group()
+def db() -> None:
+    """The database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest version."""
+    from .config import PROJECT_ROOT, settings_from_environment
+    from .store import Database
+
+    url = settings_from_environment(PROJECT_ROOT / "instance")["KIOSK_DATABASE_URL"]
+    Database(url).upgrade()
+    click.echo("データベースを最新の形にしました。")
 
 
 @main.group()

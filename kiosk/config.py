@@ -39,6 +39,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "KIOSK_IDLE_COUNTDOWN_SECONDS": _int("KIOSK_IDLE_COUNTDOWN_SECONDS", 60),
         "KIOSK_SESSION_MINUTES": _int("KIOSK_SESSION_MINUTES", 120),
         "KIOSK_RESUME_DAYS": _int("KIOSK_RESUME_DAYS", 14),
+        # 0: use retention_days from municipality.yaml
+        "KIOSK_RETENTION_DAYS": _int("KIOSK_RETENTION_DAYS", 0),
         "SESSION_COOKIE_NAME": "kiosk_session",
         "SESSION_COOKIE_SECURE": _bool("KIOSK_SECURE_COOKIES", False),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -46,6 +48,10 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("KIOSK_SECRET_KEY") or _instance_secret(instance_path),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
     }
+
+
+SLIP_SETTINGS = ("KIOSK_SLIP_MODE", "KIOSK_SLIP_VALID_DAYS", "KIOSK_SEAL_KEYS", "KIOSK_SEAL_ACTIVE_KEY")
+"""Read by kiosk.slip.config from the environment; the app config may override them (tests, embedding)."""
 
 
 def _instance_secret(instance_path: Path) -> str:

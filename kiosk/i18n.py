@@ -21,6 +21,8 @@ from .engine.texts import text_catalogue
 from .engine.yamlsource import YamlSyntaxError, load_yaml
 
 SOURCE_LANGUAGE = "ja"
+STAFF_ONLY = "staff."
+"""Staff screens are for the city's clerks and stay in Japanese; residents' screens are translated."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def load_catalogue(root: Path, content: Content) -> Catalogue:
     for code in languages:
         if code == SOURCE_LANGUAGE:
             continue
-        missing_ui = [key for key in [*source_ui, *PHRASES] if not ui[code].get(key)]
+        missing_ui = [key for key in [*source_ui, *PHRASES] if not ui[code].get(key) and not key.startswith(STAFF_ONLY)]
         missing_content = [key for key in catalogue_keys if not translated[code].get(key)]
         for kind, missing, path in (("ui", missing_ui, "ui.yaml"), ("content", missing_content, "*.yaml")):
             if missing:
@@ -160,7 +162,10 @@ def missing_translations(catalogue: Catalogue, content: Content, code: str) -> d
         key: text for key, text in text_catalogue(content).items() if not catalogue.content.get(code, {}).get(key)
     }
     source_ui = {**PHRASES, **catalogue.ui.get(SOURCE_LANGUAGE, {})}
-    missing.update({f"ui:{k}": v for k, v in source_ui.items() if not catalogue.ui.get(code, {}).get(k)})
+    translated = catalogue.ui.get(code, {})
+    missing.update(
+        {f"ui:{k}": v for k, v in source_ui.items() if not translated.get(k) and not k.startswith(STAFF_ONLY)}
+    )
     return missing
 
 

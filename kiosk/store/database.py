@@ -18,6 +18,8 @@ class Database:
     """One engine and session factory per app."""
 
     def __init__(self, url: str) -> None:
+        if url.startswith(("postgresql://", "postgres://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]  # the driver we install
         self.url = url
         options: dict[str, object] = {"pool_pre_ping": True}
         if url.startswith("sqlite"):

@@ -22,7 +22,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
+def aware_utc(moment: datetime) -> datetime:
     # SQLite returns naive datetimes; everything is stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -42,7 +42,7 @@ class SessionStore:
         """The session's data, or None if it does not exist or has expired."""
         with self.database.session() as db:
             row = db.get(ResidentSession, session_id)
-            if row is None or _aware(row.expires_at) <= now():
+            if row is None or aware_utc(row.expires_at) <= now():
                 return None
             return dict(row.data)
 
@@ -60,7 +60,7 @@ class SessionStore:
             row.updated_at = moment
             row.expires_at = moment + lifetime
             if data.get("resume_until"):
-                row.expires_at = max(_aware(row.expires_at), datetime.fromisoformat(data["resume_until"]))
+                row.expires_at = max(aware_utc(row.expires_at), datetime.fromisoformat(data["resume_until"]))
 
     def delete(self, session_id: str) -> None:
         """Delete a session and its resume codes."""
@@ -90,7 +90,7 @@ class SessionStore:
             row = db.get(ResumeCode, normalised) if normalised else None
             if row is None:
                 return None, "unknown"
-            if _aware(row.expires_at) <= now():
+            if aware_utc(row.expires_at) <= now():
                 return None, "expired"
             return row.session_id, "ok"
 

@@ -293,7 +293,8 @@ def saved(event: str) -> str | Response:
         "resident/saved.html",
         flow=flow,
         code=format_resume_code(code),
-        qr=qr_svg(f"{resume_url}?code={code}"),
+        # The code goes in the fragment: browsers never send it to the server, so it is in no server log.
+        qr=qr_svg(f"{resume_url}#code={code}", state.translator().ui("saved.qr_caption"), module_mm=0.8),
         until=session.get("resume_until"),
     )
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from flask import Flask, current_app, request, session
 
+from ..clock import JAPAN
 from ..engine.conditions import UNKNOWN, AnswerValue
 from ..engine.localize import format_date
 from ..engine.model import Flow, Option, Question
 from ..engine.resolver import GROUP_LABELS
+from ..prefill.validate import RELATIONSHIPS
 from . import state
 
 
@@ -65,4 +67,6 @@ def init_app(app: Flask) -> None:
             "date_text": lambda day: format_date(day, t),
             "datetime_text": lambda iso: format_date(datetime.fromisoformat(iso).date(), t),
             "group_label": lambda group: t.phrase(*GROUP_LABELS[group]),
+            "relationships": RELATIONSHIPS,
+            "japan": JAPAN,
         }

@@ -4,11 +4,27 @@
   var html = document.documentElement;
   var body = document.body;
 
+  // htmx 2 writes the current path to sessionStorage on every page load, even with its history cache off.
+  // Nothing of a resident may stay in the browser (not even which event they looked at): remove it.
+  function forgetHtmxPath() {
+    try { window.sessionStorage.removeItem("htmx-current-path-for-history"); } catch (ignored) { /* no storage */ }
+  }
+  forgetHtmxPath();
+  document.addEventListener("htmx:afterSettle", forgetHtmxPath);
+
   // Print buttons (no inline handlers: the Content-Security-Policy forbids them).
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-print]");
     if (target) { window.print(); }
   });
+
+  // Resume codes arrive in the URL fragment (from the QR code), which never reaches the server: fill the field
+  // and remove the code from the address bar and history.
+  var codeField = document.getElementById("code");
+  if (codeField && window.location.hash.indexOf("#code=") === 0) {
+    codeField.value = decodeURIComponent(window.location.hash.slice(6)).replace(/[^0-9A-Za-z-]/g, "");
+    window.history.replaceState(null, "", window.location.pathname);
+  }
 
   // Error summary: move focus to it so screen readers announce the problem (GOV.UK pattern).
   var summary = document.getElementById("error-summary");

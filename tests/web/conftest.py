@@ -1,20 +1,38 @@
+import os
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from kiosk import create_app
+from kiosk.store.models import Base
 
 TODAY = date(2026, 5, 12)
 
 
-def make_app(tmp_path: Path, **config):
+def database_url_for_tests(tmp_path: Path, reset: bool = True) -> str:
+    """SQLite in tmp_path, or the PostgreSQL database in KIOSK_TEST_DATABASE_URL (emptied first when `reset`)."""
+    url = os.environ.get("KIOSK_TEST_DATABASE_URL")
+    if not url:
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    if reset:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        engine.dispose()
+    return url
+
+
+def make_app(tmp_path: Path, reset: bool = True, **config):
     settings = {
         "TESTING": True,
-        "KIOSK_DATABASE_URL": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
+        "KIOSK_DATABASE_URL": database_url_for_tests(tmp_path, reset),
         "TODAY": lambda: TODAY,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-key-for-the-suite",
     }
     settings.update(config)
     return create_app(settings)

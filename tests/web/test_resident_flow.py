@@ -107,7 +107,7 @@ def test_a_restarted_server_or_a_second_process_continues_the_same_resident(tmp_
     resident.answer("okuyami", question_id, OKUYAMI_78[question_id])
     cookie = browser.get_cookie("kiosk_session")
     assert cookie is not None and re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie.value)  # an opaque id, nothing else
-    second = make_app(tmp_path)  # same database, new process
+    second = make_app(tmp_path, reset=False)  # same database, new process
     other = second.test_client()
     other.set_cookie("kiosk_session", cookie.value)
     response = other.get("/okuyami/questions/" + question_id)

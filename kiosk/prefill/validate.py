@@ -1,0 +1,87 @@
+"""Check and normalise prefill input: full- and half-width characters, katakana, real dates, postal codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..engine.dates import parse_resident_date
+from .fields import FIELDS, FieldSpec
+
+_KATAKANA = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE ]+$")
+_POSTAL = re.compile(r"^(\d{3})-?(\d{4})$")
+_PHONE = re.compile(r"^[0-9-]{10,13}$")
+SEXES = ("male", "female")
+RELATIONSHIPS = ("self", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other_relative", "other")
+
+
+@dataclass
+class PrefillErrors(Exception):
+    """Field name → error key (interface string `prefill.error.<key>`), in field order."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def hiragana_to_katakana(text: str) -> str:
+    """ひらがな → カタカナ, so a resident who types the reading in hiragana is not refused."""
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+def normalise_field(spec: FieldSpec, raw: str, today: date) -> str:
+    """The normalised value, or raise ValueError(error key)."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        if spec.required:
+            raise ValueError("required")
+        return ""
+    if len(text) > spec.max_length:
+        raise ValueError("too_long")
+    if spec.kind == "kana":
+        kana = hiragana_to_katakana(text)
+        if not _KATAKANA.match(kana):
+            raise ValueError("not_katakana")
+        return kana
+    if spec.kind == "date":
+        parsed = parse_resident_date(text)
+        if parsed is None:
+            raise ValueError("not_a_date")
+        if parsed > today:
+            raise ValueError("in_future")
+        return parsed.isoformat()
+    if spec.kind == "postal":
+        match = _POSTAL.match(text.replace("ー", "-").replace("〒", "").strip())
+        if not match:
+            raise ValueError("not_postal")
+        return f"{match[1]}-{match[2]}"
+    if spec.kind == "phone":
+        phone = text.replace("ー", "-").replace("(", "-").replace(")", "-").replace(" ", "")
+        if not _PHONE.match(phone) or not 10 <= sum(c.isdigit() for c in phone) <= 11:
+            raise ValueError("not_phone")
+        return phone
+    if spec.kind == "sex":
+        if text not in SEXES:
+            raise ValueError("not_an_option")
+        return text
+    if spec.kind == "relationship":
+        if text not in RELATIONSHIPS:
+            raise ValueError("not_an_option")
+        return text
+    return text
+
+
+def normalise_role(event: str, role: str, raw: Mapping[str, str], today: date) -> dict[str, str]:
+    """Normalise every field of one role; raise PrefillErrors listing every problem at once."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for spec in FIELDS[event][role]:
+        try:
+            values[spec.name] = normalise_field(spec, raw.get(spec.name, ""), today)
+        except ValueError as exc:
+            errors[spec.name] = str(exc)
+    if errors:
+        raise PrefillErrors(errors)
+    return values

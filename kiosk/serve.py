@@ -1,0 +1,63 @@
+"""Production serving: gunicorn (threads) on Linux and macOS, waitress where gunicorn cannot run (Windows)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from .logs import configure_logging
+
+# Paths only, never query strings (a query may hold a code); no user agent, no referrer.
+ACCESS_LOG_FORMAT = '{"remote": "%(h)s", "request": "%(m)s %(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s}'
+
+
+def default_workers() -> int:
+    """One worker process per core: the engine is CPU-bound and each worker serves several threads."""
+    return max(1, os.cpu_count() or 1)
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the app until stopped."""
+    configure_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))
+    if sys.platform != "win32":
+        try:
+            from gunicorn.app.base import BaseApplication
+        except ImportError:
+            pass
+        else:
+            _Gunicorn(BaseApplication, host, port, workers, threads).run()
+            return
+    from waitress import serve as waitress_serve
+
+    from . import create_app
+
+    waitress_serve(create_app(), host=host, port=port, threads=workers * threads)
+
+
+def _Gunicorn(base: type, host: str, port: int, workers: int, threads: int) -> Any:
+    """A gunicorn application that builds the Flask app in each worker (no shared connections across forks)."""
+
+    class Application(base):  # type: ignore[misc,valid-type]
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": "-",
+                "access_log_format": ACCESS_LOG_FORMAT,
+                "errorlog": "-",
+                "timeout": 30,
+                "graceful_timeout": 10,
+                "keepalive": 5,
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from . import create_app
+
+            return create_app()
+
+    return Application()

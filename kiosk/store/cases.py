@@ -1,0 +1,130 @@
+"""Cases at the counter, their procedure statuses, and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from ..slip.reference import format_reference_code, new_reference_code
+from .database import Database
+from .models import AuditEntry, Case, CaseProcedure, StaffCall
+from .sessions import aware_utc, now
+
+
+class CaseStore:
+    """Create, find and update cases; every staff action is written to the audit log."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def save_case(
+        self,
+        event: str,
+        answers: dict[str, Any],
+        prefill: dict[str, Any],
+        source: str,
+        keep_for: timedelta,
+        case_id: int | None = None,
+    ) -> Case:
+        """Create a case, or update the resident's own earlier case (idempotent slip creation)."""
+        moment = now()
+        with self.database.session() as db:
+            case = db.get(Case, case_id) if case_id is not None else None
+            if case is None or case.event != event:
+                case = Case(created_at=moment, reference_code=self._unused_code(db), event=event, source=source)
+                db.add(case)
+            case.answers = answers
+            case.prefill = prefill
+            case.updated_at = moment
+            case.purge_after = moment + keep_for
+            db.flush()
+            return case
+
+    @staticmethod
+    def _unused_code(db: Any) -> str:
+        while True:
+            code = new_reference_code()
+            if db.scalar(select(Case.id).where(Case.reference_code == code)) is None:
+                return code
+
+    def get(self, case_id: int) -> Case | None:
+        """A case by id, unless purged."""
+        with self.database.session() as db:
+            case = db.get(Case, case_id)
+            return case if case is not None and aware_utc(case.purge_after) > now() else None
+
+    def by_reference_code(self, code: str) -> Case | None:
+        """A case by its printed reference code (canonical form)."""
+        with self.database.session() as db:
+            case = db.scalar(select(Case).where(Case.reference_code == code))
+            return case if case is not None and aware_utc(case.purge_after) > now() else None
+
+    def statuses(self, case_id: int) -> dict[str, CaseProcedure]:
+        """Procedure id → status row."""
+        with self.database.session() as db:
+            rows = db.scalars(select(CaseProcedure).where(CaseProcedure.case_id == case_id)).all()
+            return {row.procedure_id: row for row in rows}
+
+    def set_status(self, case_id: int, procedure_id: str, status: str, staff: str) -> None:
+        """Mark a procedure 未 (todo) or 済 (done); the last writer wins per procedure, never per case."""
+        moment = now()
+        with self.database.session() as db:
+            row = db.get(CaseProcedure, (case_id, procedure_id))
+            if row is None:
+                row = CaseProcedure(case_id=case_id, procedure_id=procedure_id)
+                db.add(row)
+            row.status = status
+            row.updated_by = staff
+            row.updated_at = moment
+            db.add(AuditEntry(at=moment, staff=staff, action="status", case_id=case_id,
+                              detail=f"{procedure_id}={status}"))
+
+    def today(self, start_of_day: datetime) -> list[Case]:
+        """Cases created since `start_of_day`, newest first."""
+        with self.database.session() as db:
+            query = select(Case).where(Case.created_at >= start_of_day).order_by(Case.created_at.desc())
+            return list(db.scalars(query).all())
+
+    def audit(self, action: str, staff: str | None, case_id: int | None = None, detail: str = "") -> None:
+        """Record an action. `detail` must never contain personal data."""
+        with self.database.session() as db:
+            db.add(AuditEntry(at=now(), staff=staff, action=action, case_id=case_id, detail=detail))
+
+    def audit_log(self, limit: int = 500) -> list[AuditEntry]:
+        """The newest audit entries."""
+        with self.database.session() as db:
+            return list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all())
+
+    def open_calls(self) -> list[StaffCall]:
+        """「職員を呼ぶ」 calls not yet answered, oldest first."""
+        with self.database.session() as db:
+            query = select(StaffCall).where(StaffCall.answered_at.is_(None)).order_by(StaffCall.created_at)
+            return list(db.scalars(query).all())
+
+    def answer_call(self, call_id: int, staff: str) -> None:
+        """Mark a call answered."""
+        with self.database.session() as db:
+            call = db.get(StaffCall, call_id)
+            if call is not None and call.answered_at is None:
+                call.answered_at = now()
+                db.add(AuditEntry(at=now(), staff=staff, action="call_answered", detail=f"call {call_id}"))
+
+    def purge(self) -> int:
+        """Delete every case past its retention date (with its statuses); return how many."""
+        moment = now()
+        with self.database.session() as db:
+            expired = db.scalars(select(Case.id).where(Case.purge_after <= moment)).all()
+            if expired:
+                db.execute(delete(CaseProcedure).where(CaseProcedure.case_id.in_(expired)))
+                db.execute(delete(Case).where(Case.id.in_(expired)))
+                db.add(AuditEntry(at=moment, staff=None, action="purge", detail=f"{len(expired)} cases"))
+            old_calls = moment - timedelta(days=7)
+            db.execute(delete(StaffCall).where(StaffCall.created_at <= old_calls))
+            return len(expired)
+
+
+def printed_code(case: Case) -> str:
+    """The reference code as printed on the slip (K7Q2-9XMD-4T)."""
+    return format_reference_code(case.reference_code)

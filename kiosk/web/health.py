@@ -1,0 +1,29 @@
+"""GET /health: is the database reachable and is speech ready? For load balancers and monitoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health() -> Any:
+    """200 when everything needed to serve residents works, 503 otherwise. No personal data."""
+    checks: dict[str, str] = {}
+    try:
+        with current_app.extensions["kiosk_database"].engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except SQLAlchemyError as error:
+        checks["database"] = f"unavailable ({type(error).__name__})"
+    speech = current_app.extensions.get("kiosk_speech")
+    if speech is not None:
+        status = speech.check()
+        checks["speech"] = "ok" if status.ready else "unavailable"
+    healthy = checks["database"] == "ok"  # speech is optional: the guide works without it
+    return jsonify(status="ok" if healthy else "unavailable", checks=checks), 200 if healthy else 503

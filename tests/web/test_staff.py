@@ -1,0 +1,233 @@
+"""The slip from the resident's answers to the counter: QR decoded back, staff login, scan, case, forms."""
+
+import base64
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from kiosk.cli import main
+from kiosk.store.models import AuditEntry, Case
+
+from ..slip.conftest import decode_image, rasterise_svg
+from .conftest import Resident, database_url_for_tests, make_app
+from .test_resident_flow import OKUYAMI_78
+
+KEY = base64.b64encode(bytes(range(32))).decode()
+OTHER_KEY = base64.b64encode(bytes(range(50, 82))).decode()
+PASSWORD = "correct horse battery"
+
+
+def resident_with_slip(app, prefill=True):
+    resident = Resident(app.test_client())
+    resident.start("okuyami")
+    resident.answer_all("okuyami", OKUYAMI_78)
+    if prefill:
+        resident.get("/okuyami/prefill/applicant")
+        response = resident.post("/okuyami/prefill/applicant", {
+            "name": "山田　太郎", "name_kana": "やまだ たろう", "birth_date": "昭和43年4月21日",
+            "postal_code": "１８６０００２", "address": "東京都国立市東1-2-3", "phone": "090-1234-5678",
+            "relationship": "child"})
+        assert response.status_code == 302, resident.page
+        resident.get("/okuyami/prefill/subject")
+        response = resident.post("/okuyami/prefill/subject", {
+            "name": "山田 一郎", "name_kana": "ヤマダ イチロウ", "birth_date": "1947-11-03", "sex": "male",
+            "postal_code": "", "address": "東京都国立市東1-2-3"})
+        assert response.status_code == 302, resident.page
+    resident.get("/okuyami/slip")
+    return resident
+
+
+def decode_slip(page: str) -> str:
+    svg = re.search(r'<figure class="slip__qr">(<svg.*?</svg>)', page, re.S)
+    assert svg, "no QR code on the slip"
+    return decode_image(rasterise_svg(svg.group(1))).text
+
+
+def staff_client(app, role="staff"):
+    app.extensions["kiosk_staff"].add("clerk" if role == "staff" else "boss", PASSWORD, role)
+    clerk = Resident(app.test_client())
+    clerk.get("/staff/login")
+    response = clerk.post("/staff/login", {"name": "clerk" if role == "staff" else "boss", "password": PASSWORD})
+    assert response.status_code == 302
+    clerk.get("/staff/")
+    return clerk
+
+
+def scan(clerk, text):
+    clerk.get("/staff/")
+    return clerk.post("/staff/scan", {"code": text})
+
+
+def audit_actions(app):
+    with app.extensions["kiosk_database"].session() as db:
+        return [(e.action, e.staff, e.case_id) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_prefill_normalises_what_residents_type_and_keeps_it_on_error(app):
+    resident = Resident(app.test_client())
+    resident.start("okuyami")
+    resident.answer_all("okuyami", OKUYAMI_78)
+    resident.get("/okuyami/prefill/applicant")
+    response = resident.post("/okuyami/prefill/applicant", {"name": "山田太郎", "name_kana": "Yamada",
+                             "birth_date": "2026-02-30", "postal_code": "12-34", "address": "国立市", "phone": "abc",
+                             "relationship": "child"})
+    assert response.status_code == 422
+    page = resident.page
+    assert "<title>エラー：" in page and 'id="error-summary"' in page
+    for message in ("カタカナで入力してください", "ある日付を入力してください", "7けたの数字で", "電話番号を数字で"):
+        assert message in page
+    assert 'value="Yamada"' in page and 'value="山田太郎"' in page
+    assert 'autocomplete="name"' in page and 'autocomplete="bday"' in page and 'autocomplete="tel"' in page
+
+
+def test_reference_slip_qr_decodes_and_staff_open_the_case_with_the_prefill(app):
+    resident = resident_with_slip(app)
+    payload = decode_slip(resident.page)
+    assert payload.startswith("R") and "山田" not in payload  # only a signed id, no personal data
+    code = re.search(r'<p class="resume-code" lang="en">([0-9A-Z-]+)</p>', resident.page).group(1)
+    clerk = staff_client(app)
+    response = scan(clerk, payload)
+    assert response.status_code == 302
+    clerk.get(response.headers["Location"])
+    page = clerk.page
+    assert "後期高齢者医療 資格喪失届" in page and "世帯主変更届" in page
+    assert "山田 太郎" in page and "ヤマダ タロウ" in page and "1968-04-21" in page and "186-0002" in page
+    assert "亡くなった方が" in page  # reasons are shown
+    case_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    # The typed reference code opens the same case, however it is typed.
+    response = scan(clerk, code.lower().replace("-", " "))
+    assert response.headers["Location"].endswith(f"/staff/cases/{case_id}")
+    forms = clerk.get(f"/staff/cases/{case_id}/forms")
+    assert forms.status_code == 200 and "山田 太郎" in clerk.page
+    actions = audit_actions(app)
+    assert ("view", "clerk", case_id) in actions and ("print", "clerk", case_id) in actions
+
+
+def test_making_the_slip_again_updates_the_same_case(app):
+    resident = resident_with_slip(app, prefill=False)
+    resident.get("/okuyami/slip")
+    with app.extensions["kiosk_database"].session() as db:
+        assert len(db.scalars(select(Case)).all()) == 1
+
+
+def test_tampered_garbage_and_unknown_slips_get_clear_messages_never_an_error_page(app):
+    resident = resident_with_slip(app, prefill=False)
+    payload = decode_slip(resident.page)
+    clerk = staff_client(app)
+    tampered = payload[:-3] + ("A" if payload[-3] != "A" else "B") + payload[-2:]
+    for text, message in ((tampered, "受付票"), ("こんにちは", "受付番号が正しくありません"),
+                          ("SXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "受付票")):
+        response = scan(clerk, text)
+        assert response.status_code == 422, text
+        assert message in clerk.page and "Traceback" not in clerk.page
+    assert any(action == "scan_rejected" for action, _, _ in audit_actions(app))
+
+
+def test_sealed_slip_carries_the_case_to_a_counter_with_no_connection(tmp_path):
+    sealed = {"KIOSK_SLIP_MODE": "sealed", "KIOSK_SEAL_KEYS": f"2026a:{KEY}"}
+    home = make_app(tmp_path / "home", **sealed)
+    resident = resident_with_slip(home)
+    payload = decode_slip(resident.page)
+    assert payload.startswith("S") and "受付番号" not in resident.page
+    with home.extensions["kiosk_database"].session() as db:
+        assert db.scalars(select(Case)).all() == []  # nothing stored on the internet side
+    counter = make_app(tmp_path / "counter", **sealed)
+    clerk = staff_client(counter)
+    response = scan(clerk, payload)
+    assert response.status_code == 302
+    clerk.get(response.headers["Location"])
+    assert "山田 太郎" in clerk.page and "後期高齢者医療 資格喪失届" in clerk.page
+    other = make_app(tmp_path / "other", KIOSK_SLIP_MODE="sealed", KIOSK_SEAL_KEYS=f"2026a:{OTHER_KEY}")
+    other_clerk = staff_client(other)
+    response = scan(other_clerk, payload)
+    assert response.status_code == 422 and "山田" not in other_clerk.page
+
+
+def test_an_expired_slip_is_refused_with_its_date(tmp_path, monkeypatch):
+    sealed = {"KIOSK_SLIP_MODE": "sealed", "KIOSK_SEAL_KEYS": f"2026a:{KEY}", "KIOSK_SLIP_VALID_DAYS": "1"}
+    home = make_app(tmp_path / "home", **sealed)
+    payload = decode_slip(resident_with_slip(home, prefill=False).page)
+    counter = make_app(tmp_path / "counter", **sealed)
+    clerk = staff_client(counter)
+    import kiosk.slip.sealed as sealed_module
+
+    monkeypatch.setattr(sealed_module, "utc_now", lambda: datetime.now(UTC) + timedelta(days=3))
+    response = scan(clerk, payload)
+    assert response.status_code == 422 and "有効期限" in clerk.page
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff/cases/1", "/staff/cases/1/forms", "/staff/audit"])
+def test_staff_pages_refuse_anyone_not_logged_in(app, path):
+    response = app.test_client().get(path)
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_only_admins_see_the_audit_log(app):
+    clerk = staff_client(app)
+    assert clerk.get("/staff/audit").status_code == 403
+    boss = staff_client(app, role="admin")
+    boss.get("/staff/audit")
+    assert "操作の記録" in boss.page and "login" in boss.page
+
+
+def test_repeated_login_failures_lock_the_account(app):
+    app.extensions["kiosk_staff"].add("clerk", PASSWORD, "staff")
+    client = Resident(app.test_client())
+    client.get("/staff/login")
+    for _ in range(5):
+        client.post("/staff/login", {"name": "clerk", "password": "wrong password"})
+    response = client.post("/staff/login", {"name": "clerk", "password": PASSWORD})
+    assert response.status_code == 422 and "15分間ログインできません" in client.page
+    assert sum(1 for action, _, _ in audit_actions(app) if action == "login_failed") == 5
+
+
+def test_login_without_a_csrf_token_is_rejected(app):
+    app.extensions["kiosk_staff"].add("clerk", PASSWORD, "staff")
+    response = app.test_client().post("/staff/login", data={"name": "clerk", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_marking_a_procedure_done_is_shared_and_audited(app):
+    resident = resident_with_slip(app, prefill=False)
+    clerk = staff_client(app)
+    location = scan(clerk, decode_slip(resident.page)).headers["Location"]
+    case_id = int(location.rsplit("/", 1)[1])
+    clerk.get(location)
+    response = clerk.post(f"/staff/cases/{case_id}/procedures/setainushi_henko", {"status": "done"},
+                          headers={"HX-Request": "true"})
+    assert "済" in response.get_data(as_text=True) and "<html" not in response.get_data(as_text=True)
+    other = staff_client(app, role="admin")
+    other.get(location)
+    assert re.search(r'id="status-setainushi_henko">\s*<span class="tag tag--done">済', other.page)
+    assert ("status", "clerk", case_id) in audit_actions(app)
+
+
+def test_kiosk_staff_calls_appear_on_the_staff_screen(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.get("/")
+    resident.post("/help", {"next": "/"})
+    clerk = staff_client(kiosk_app)
+    assert "kiosk-1" in clerk.page and "対応した" in clerk.page
+
+
+def test_staff_add_reads_the_password_from_standard_input_and_purge_deletes_old_cases(tmp_path, monkeypatch):
+    url = database_url_for_tests(tmp_path)
+    monkeypatch.setenv("KIOSK_DATABASE_URL", url)
+    runner = CliRunner()
+    result = runner.invoke(main, ["staff", "add", "suzuki", "--role", "admin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["staff", "add", "short", "--role", "staff"], input="abc\n")
+    assert result.exit_code == 2 and "10文字以上" in result.output
+    app = make_app(tmp_path, reset=False, KIOSK_DATABASE_URL=url)
+    user, outcome = app.extensions["kiosk_staff"].authenticate("suzuki", PASSWORD)
+    assert outcome == "ok" and user.role == "admin"
+    resident_with_slip(app, prefill=False)
+    with app.extensions["kiosk_database"].session() as db:
+        db.execute(update(Case).values(purge_after=datetime.now(UTC) - timedelta(days=1)))
+    result = runner.invoke(main, ["purge"])
+    assert result.exit_code == 0 and "案件 1 件" in result.output
+    with app.extensions["kiosk_database"].session() as db:
+        assert db.scalars(select(Case)).all() == []
