@@ -9,13 +9,13 @@ from datetime import datetime, time
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
 from ..engine import resolve
-from ..forms import form_context, forms_for
+from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
 from ..store.cases import CaseStore, printed_code
@@ -224,7 +224,7 @@ def set_status(case_id: int, procedure_id: str) -> Any:
 
 @bp.get("/cases/<int:case_id>/forms")
 @login_required
-def print_forms(case_id: int) -> str:
+def print_forms(case_id: int) -> Response:
     """All of the case's forms (or one, with ?form=id), prefilled, ready to print on A4."""
     found, result = _load_case(case_id)
     forms = forms_for(p.id for p in result.procedures)
@@ -234,7 +234,11 @@ def print_forms(case_id: int) -> str:
         if not forms:
             abort(404)
     _cases().audit("print", current_user.name, case_id, ",".join(form.id for form in forms))
-    return render_template("print/forms.html", forms=forms, **form_context(found, result))
+    html = render_template("print/forms.html", forms=forms, **form_context(found, result))
+    response = make_response(html)
+    # The forms carry their CSS inline so a saved page or PDF prints alike: allow exactly that CSS.
+    response.headers["Content-Security-Policy"] = print_content_security_policy(html)
+    return response
 
 
 @bp.post("/calls/<int:call_id>/answer")
