@@ -1,0 +1,241 @@
+"""Whole journeys in a real browser: keyboard only, without JavaScript; Back, errors, changes, language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from .conftest import NewContext, Site
+from .helpers import (
+    OKUYAMI_78,
+    active_element,
+    answer_by_requests,
+    complete_okuyami,
+    current_question,
+    date_parts,
+    fill_answer,
+    on_check_page,
+    start_event,
+    storage_contents,
+    submit_question,
+)
+
+RESULT_TITLES = ("後期高齢者医療 資格喪失届", "世帯主変更届")
+EMPTY_STORAGE = {"local": {}, "session": {}}
+
+
+# --- keyboard only (checklist §7-20, §7-25) -----------------------------------------------------------------------
+
+class Keyboard:
+    """Tab, Space, Enter (and typing into text fields); after every key the focus must be on a visible element
+    with a focus indicator, never on <body>."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def press(self, key: str) -> dict[str, Any]:
+        self.page.keyboard.press(key)
+        focus = active_element(self.page)
+        assert not focus["isBody"], f"focus fell back to <body> after {key} on {self.page.url}"
+        if focus["tag"] != "main" and focus["id"] != "error-summary":  # script focus targets are not tab stops
+            ring = focus["ring"]
+            assert (ring["style"] != "none" and ring["width"] >= 2) or ring["shadow"] != "none", (
+                f"no visible focus indicator on {focus} at {self.page.url}"
+            )
+        return focus
+
+    def tab_to(self, selector: str, limit: int = 60) -> dict[str, Any]:
+        """Press Tab until the focused element matches the CSS selector (a trap or a missing control fails)."""
+        for _ in range(limit):
+            focus = self.press("Tab")
+            if self.page.evaluate("s => document.activeElement.matches(s)", selector):
+                return focus
+        raise AssertionError(f"{selector} not reached with {limit} Tabs on {self.page.url}")
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        assert not active_element(self.page)["isBody"]
+
+    def activate(self, key: str = "Enter") -> None:
+        """Press a key that follows a link or submits a form, and wait for the new page."""
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
+
+
+def answer_with_keyboard(keys: Keyboard, question_type: str, value: Any) -> None:
+    page = keys.page
+    if question_type == "date":
+        year, month, day = date_parts(value)
+        keys.tab_to("#answer-year")
+        keys.type(year)
+        assert keys.press("Tab")["id"] == "answer-month"
+        keys.type(month)
+        assert keys.press("Tab")["id"] == "answer-day"
+        keys.type(day)
+    elif question_type == "number":
+        keys.tab_to("#answer")
+        keys.type(str(value))
+    elif question_type == "multiple":
+        wanted = {str(choice) for choice in value}
+        count = page.locator('input[type=checkbox][name="answer"]').count()
+        for _ in range(count):
+            focus = keys.tab_to('input[type=checkbox][name="answer"]')
+            if focus["value"] in wanted:
+                keys.press("Space")
+        checked = set(page.eval_on_selector_all("input[name=answer]:checked", "els => els.map(e => e.value)"))
+        assert checked == wanted
+    else:
+        # Radio buttons: Tab enters the group, the arrow keys choose (the platform convention for radio groups;
+        # Tab alone reaches only the first option), Space chooses the focused one.
+        values = page.eval_on_selector_all('input[type=radio][name="answer"]', "els => els.map(e => e.value)")
+        keys.tab_to('input[type=radio][name="answer"]')
+        for _ in range(values.index(str(value))):
+            keys.press("ArrowDown")
+        keys.press("Space")
+        assert page.eval_on_selector("input[name=answer]:checked", "e => e.value") == str(value)
+
+
+def inspect_question_page(page: Page, question_id: str) -> None:
+    """One question per page: the question is the only <h1>, inside the <legend> or the <label> (§7-2);
+    a back link and 次へ (§7-3)."""
+    assert page.locator("h1").count() == 1, question_id
+    assert page.locator("legend h1, h1 label").count() == 1, question_id
+    assert page.locator("a.back-link").count() == 1, question_id
+    assert page.locator("form.question button", has_text="次へ").count() == 1, question_id
+
+
+def test_keyboard_only_okuyami_journey_from_the_menu_to_the_result(home: Page, home_site: Site):
+    """Tab, Space and Enter (arrow keys inside radio groups) from the menu to the result; the browser keeps
+    nothing of the answers in localStorage, sessionStorage or IndexedDB on the way (§7-34)."""
+    keys = Keyboard(home)
+    home.goto("/")
+    keys.tab_to('a.event-link[href="/okuyami/"]')
+    keys.activate()
+    keys.tab_to('form[action="/okuyami/start"] button[type=submit]')
+    keys.activate()
+    titles: list[str] = []
+    for _ in range(80):
+        if on_check_page(home):
+            break
+        question_id = current_question(home)
+        assert question_id, home.url
+        inspect_question_page(home, question_id)
+        titles.append(home.title())
+        answer_with_keyboard(keys, home_site.question_type("okuyami", question_id), OKUYAMI_78[question_id])
+        assert storage_contents(home) == EMPTY_STORAGE, question_id
+        keys.tab_to("form.question .button-group button[type=submit]:not([name])")
+        keys.activate()
+        assert current_question(home) != question_id, f"{question_id} was not accepted: {home.title()}"
+    assert on_check_page(home)
+    assert len(titles) == len(set(titles)) >= 20, "every question page has its own <title> (§7-9)"
+    keys.tab_to('a[href="/okuyami/result"]')
+    keys.activate()
+    assert home.url.endswith("/okuyami/result")
+    main = home.inner_text("main")
+    for title in RESULT_TITLES:
+        assert title in main
+    # Ticking the checklist with Space works too (htmx), and focus stays on the item.
+    focus = keys.tab_to(".check-toggle")
+    keys.press("Space")
+    expect(home.locator(f"#{focus['id']}")).to_have_attribute("aria-pressed", "true")
+    assert active_element(home)["id"] == focus["id"]
+
+    home.go_back()
+    home.go_forward()
+    assert storage_contents(home) == EMPTY_STORAGE
+    databases = home.evaluate("indexedDB.databases ? indexedDB.databases().then(d => d.map(x => x.name)) : []")
+    assert databases == []
+
+
+# --- JavaScript off (checklist §7-30) -----------------------------------------------------------------------------
+
+def test_the_same_journey_with_javascript_off(home_site: Site, new_context: NewContext):
+    page = new_context(home_site, java_script_enabled=False).new_page()
+    complete_okuyami(page, home_site)
+    main = page.inner_text("main")
+    for title in RESULT_TITLES:
+        assert title in main
+    # The checklist is an ordinary form: the page reloads at the item, ticked.
+    toggle = page.locator(".check-toggle").first
+    toggle_id = toggle.get_attribute("id")
+    with page.expect_navigation():
+        toggle.click()
+    assert page.url.endswith("#item-" + toggle_id.removeprefix("toggle-"))
+    assert page.get_attribute(f"#{toggle_id}", "aria-pressed") == "true"
+
+
+# --- Back, errors, changes (checklist §7-3, §7-6, §7-13) ----------------------------------------------------------
+
+def test_browser_back_returns_to_the_previous_question_with_its_answer(home: Page, home_site: Site):
+    start_event(home, "okuyami")
+    fill_answer(home, "date", OKUYAMI_78["death_date"])
+    submit_question(home)
+    assert current_question(home) == "deceased_resident_here"
+    fill_answer(home, "yes_no", "yes")
+    submit_question(home)
+    assert current_question(home) == "death_notified"
+
+    home.go_back()
+    assert current_question(home) == "deceased_resident_here"
+    assert home.is_checked('input[name="answer"][value="yes"]')
+    home.go_back()
+    assert current_question(home) == "death_date"
+    assert [home.input_value(f"#answer-{part}") for part in ("year", "month", "day")] == ["2026", "5", "10"]
+    # The page's own back link does the same.
+    home.go_forward()
+    with home.expect_navigation():
+        home.click("a.back-link")
+    assert current_question(home) == "death_date"
+    assert home.input_value("#answer-day") == "10"
+
+
+def test_an_empty_date_moves_focus_to_the_error_summary(home: Page):
+    start_event(home, "okuyami")
+    assert current_question(home) == "death_date"
+    submit_question(home)
+    assert home.title().startswith("エラー：")
+    summary = home.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert summary.get_attribute("role") == "alert"
+    link = summary.locator("a").first
+    assert link.get_attribute("href") == "#answer-year"
+    assert home.get_attribute("#answer-year", "aria-invalid") == "true"
+    assert "エラー：" in home.inner_text("#error")  # the inline message carries the hidden prefix too
+    link.click()
+    assert active_element(home)["id"] == "answer-year"
+
+
+def test_a_change_link_returns_to_check_answers(home: Page, home_site: Site):
+    answer_by_requests(home.context, home_site, "okuyami", OKUYAMI_78)
+    home.goto("/okuyami/check")
+    row = home.locator(".summary-list__row", has_text="亡くなった方は何歳")
+    assert "78" in row.inner_text()
+    with home.expect_navigation():
+        row.locator("a", has_text="変更").click()
+    assert current_question(home) == "deceased_age"
+    assert home.input_value("#answer") == "78"
+    # The back link of a change goes to the check page, not to the previous question.
+    assert home.get_attribute("a.back-link", "href") == "/okuyami/check"
+    home.fill("#answer", "80")
+    submit_question(home)
+    assert home.url.endswith("/okuyami/check")
+    assert "80" in home.locator(".summary-list__row", has_text="亡くなった方は何歳").inner_text()
+
+
+# --- language (checklist §7-31) -----------------------------------------------------------------------------------
+
+def test_switching_to_english_sets_html_lang_and_keeps_the_page(home: Page):
+    start_event(home, "okuyami")
+    url = home.url
+    assert home.get_attribute("html", "lang") == "ja"
+    english = home.locator('form.language button[value="en"]')
+    assert english.get_attribute("lang") == "en"
+    with home.expect_navigation():
+        english.click()
+    assert home.url == url
+    assert home.get_attribute("html", "lang") == "en"
+    assert home.get_attribute('form.language button[value="en"]', "aria-current") == "true"
+    with home.expect_navigation():
+        home.click('form.language button[value="ja"]')
+    assert home.url == url and home.get_attribute("html", "lang") == "ja"
