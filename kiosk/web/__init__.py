@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from ..store import SessionStore
-from . import api, errors, health, resident, security, slip, staff, templating
+from . import api, errors, health, resident, security, slip, speech, staff, templating
 from .session import ServerSessionInterface
 
 csrf = CSRFProtect()
@@ -21,9 +21,11 @@ def init_web(app: Flask, sessions: SessionStore) -> None:
     templating.init_app(app)
     security.init_app(app)
     staff.init_app(app)
+    speech.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(resident.bp)
     app.register_blueprint(slip.bp)
     app.register_blueprint(staff.bp, url_prefix="/staff")
+    app.register_blueprint(speech.bp, url_prefix="/speech")
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)

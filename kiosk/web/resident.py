@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,13 +14,21 @@ from ..engine import AnswerError, parse_answer, walk
 from ..engine.model import Flow, Question
 from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
-from . import state
+from . import state, utterances
 from .calendar_file import deadlines_calendar
 from .qr_image import qr_svg
 from .session import ServerSession
+from .speech import page_utterances
 
 bp = Blueprint("resident", __name__)
 htmx = HTMX()
+
+
+def read_aloud(texts: Callable[[], list[str]]) -> list[dict[str, Any]] | None:
+    """The page's read-aloud items on a kiosk (where read-aloud is the assistive technology), else None."""
+    if current_app.config["KIOSK_MODE"] != "kiosk" or "kiosk_speech" not in current_app.extensions:
+        return None
+    return page_utterances(texts())
 
 
 def flow_or_404(event: str) -> Flow:
@@ -32,7 +41,13 @@ def flow_or_404(event: str) -> Flow:
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Only local paths: never redirect residents to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()  # no CR/LF (a header error) and no NUL (PostgreSQL refuses it in text)
+    ):
         return target
     return fallback
 
@@ -40,7 +55,8 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.get("/")
 def menu() -> str:
     """The event menu."""
-    return render_template("resident/menu.html", flows=list(state.content().flows.values()))
+    flows = list(state.content().flows.values())
+    return render_template("resident/menu.html", flows=flows, speech=read_aloud(lambda: utterances.for_menu(flows)))
 
 
 @bp.get("/<event>/")
@@ -48,7 +64,8 @@ def start(event: str) -> str:
     """What the guide does for this event, how long it takes, what to have ready, and the human alternative."""
     flow = flow_or_404(event)
     progress = state.progress(flow)
-    return render_template("resident/start.html", flow=flow, started=bool(progress.answers))
+    return render_template("resident/start.html", flow=flow, started=bool(progress.answers),
+                           speech=read_aloud(lambda: utterances.for_start(flow)))
 
 
 @bp.post("/<event>/start")
@@ -104,6 +121,7 @@ def _render_question(
         error=error.code if error else None,
         error_text=state.translator().phrase(error.key, error.source, **error.params) if error else None,
         page_error=bool(error),
+        speech=read_aloud(lambda: utterances.for_question(flow, current)),
         back=back,
         change=change,
         number=number,
@@ -169,7 +187,8 @@ def check(event: str) -> str | Response:
     progress = state.progress(flow)
     if not progress.complete:
         return redirect(_next_location(flow))
-    return render_template("resident/check.html", flow=flow, progress=progress)
+    return render_template("resident/check.html", flow=flow, progress=progress,
+                           speech=read_aloud(lambda: utterances.heading_only("check.title", "check.intro")))
 
 
 @bp.get("/<event>/result")
@@ -178,8 +197,10 @@ def result(event: str) -> str | Response:
     flow = flow_or_404(event)
     if not state.progress(flow).complete:
         return redirect(_next_location(flow))
+    outcome = state.result(flow)
     return render_template(
-        "resident/result.html", flow=flow, result=state.result(flow), checked=state.checked_items(flow)
+        "resident/result.html", flow=flow, result=outcome, checked=state.checked_items(flow),
+        speech=read_aloud(lambda: utterances.for_result(outcome)),
     )
 
 

@@ -16,7 +16,8 @@ from ..slip.config import SlipSettings
 from ..store.cases import CaseStore, printed_code
 from . import state
 from .qr_image import qr_svg
-from .resident import flow_or_404
+from .resident import flow_or_404, read_aloud
+from .utterances import heading_only
 
 bp = Blueprint("slip", __name__)
 
@@ -50,7 +51,8 @@ def prefill_start(event: str) -> Any:
     """What the prefill step is for, that it is optional, and where the data goes."""
     if (not_ready := _require_complete(event)) is not None:
         return not_ready
-    return render_template("slip/prefill_start.html", flow=flow_or_404(event), roles=roles_for(event))
+    return render_template("slip/prefill_start.html", flow=flow_or_404(event), roles=roles_for(event),
+                           speech=read_aloud(lambda: heading_only("prefill.start.title", "prefill.start.intro")))
 
 
 @bp.route("/<event>/prefill/<role>", methods=["GET", "POST"])
@@ -83,8 +85,10 @@ def prefill_role(event: str, role: str) -> Any:
     back = (url_for("slip.prefill_role", event=event, role=previous) if previous
             else url_for("slip.prefill_start", event=event))
     status = 422 if errors else 200
+    # Personal details are never read aloud: only the heading and the notice saying so.
+    speech = read_aloud(lambda: heading_only(f"prefill.{event}.{role}", "prefill.no_readout"))
     return render_template("slip/prefill_role.html", flow=flow, role=role, fields=FIELDS[event][role],
-                           values=values, errors=errors, back=back, page_error=bool(errors)), status
+                           values=values, errors=errors, back=back, page_error=bool(errors), speech=speech), status
 
 
 def _members(event: str) -> Any:
@@ -153,7 +157,8 @@ def slip(event: str) -> Any:
     paper = "receipt" if request.args.get("paper") == "receipt" else "a4"
     return render_template("slip/slip.html", flow=flow, result=result, qr=qr_svg(payload, label), code=code,
                            mode=current_app.config["KIOSK_MODE"], slip_mode=settings.mode, paper=paper,
-                           valid_days=settings.valid_for.days, has_prefill=bool(prefill))
+                           valid_days=settings.valid_for.days, has_prefill=bool(prefill),
+                           speech=read_aloud(lambda: heading_only("slip.title", "slip.next_step")))
 
 
 def _slip_prefill(prefill: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -1,5 +1,6 @@
 import os
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from kiosk import create_app
 from kiosk.store.models import Base
 
 TODAY = date(2026, 5, 12)
+SPEECH_CACHE = Path(tempfile.mkdtemp(prefix="kiosk-speech-"))  # shared by the suite: clips are made once
 
 
 def database_url_for_tests(tmp_path: Path, reset: bool = True) -> str:
@@ -33,6 +35,7 @@ def make_app(tmp_path: Path, reset: bool = True, **config):
         "KIOSK_DATABASE_URL": database_url_for_tests(tmp_path, reset),
         "TODAY": lambda: TODAY,
         "SECRET_KEY": "test-secret-key-for-the-suite",
+        "KIOSK_SPEECH_CACHE_DIR": str(SPEECH_CACHE),
     }
     settings.update(config)
     return create_app(settings)

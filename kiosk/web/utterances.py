@@ -1,0 +1,76 @@
+"""What read-aloud says on each page: sentence-sized texts in reading order, never personal data."""
+
+from __future__ import annotations
+
+from ..engine import Result
+from ..engine.localize import format_date
+from ..engine.model import Flow, Question
+from ..engine.resolver import GROUP_LABELS
+from . import state
+from .templating import option_label
+
+
+def for_menu(flows: list[Flow]) -> list[str]:
+    """The menu: its heading, the introduction and each event."""
+    t = state.translator()
+    return [t.ui("menu.title"), t.ui("menu.intro")] + [t.content(f"flow.{f.id}.title", f.title) for f in flows]
+
+
+def for_start(flow: Flow) -> list[str]:
+    """The start page: what the guide does, how long, what to have ready."""
+    t = state.translator()
+    texts = [
+        t.content(f"flow.{flow.id}.title", flow.title),
+        t.content(f"flow.{flow.id}.description", flow.description),
+        t.ui("start.minutes", minutes=flow.minutes),
+    ]
+    if flow.have_ready:
+        texts.append(t.ui("start.have_ready"))
+        texts += [t.content(f"flow.{flow.id}.have_ready.{i}", thing) for i, thing in enumerate(flow.have_ready)]
+    return texts
+
+
+def for_question(flow: Flow, question: Question) -> list[str]:
+    """The question, its help, then its options one by one."""
+    t = state.translator()
+    key = f"flow.{flow.id}.q.{question.id}"
+    texts = [t.content(f"{key}.text", question.text)]
+    if question.help:
+        texts.append(t.content(f"{key}.help", question.help))
+    if question.type == "multiple":
+        texts.append(t.ui("question.select_all"))
+    if question.type == "date":
+        texts.append(t.ui("date.hint"))
+    texts += [option_label(flow, question, option) for option in question.choices]
+    if question.unknown and question.type in ("date", "number"):
+        texts.append(t.ui("choice.unknown"))
+    return texts
+
+
+def for_result(result: Result) -> list[str]:
+    """The result: each counter, each procedure with its deadline and reasons, then the checklist."""
+    t = state.translator()
+    required = [p for p in result.procedures if not p.conditional]
+    texts = [t.ui("result.title"), t.ui("result.summary", count=len(required))]
+    for stop in result.stops:
+        place = result.place_dict(stop.place_id, t)
+        texts.append(" ".join(str(place[k]) for k in ("name", "floor", "window") if place and place.get(k))
+                     if place else t.phrase(*GROUP_LABELS[stop.group]))
+        for proc in stop.procedures:
+            title = t.content(f"procedure.{proc.id}.short", proc.procedure.short)
+            if proc.conditional:
+                title += "。" + t.ui("result.if_applicable")
+            texts.append(title)
+            deadline = proc.deadline
+            when = format_date(deadline.date, t) + "。" if deadline.date else ""
+            texts.append(t.ui("result.deadline") + "。" + when + deadline.describe(t))
+            texts += [t.content(key, text) for key, text in zip(proc.reason_keys, proc.reasons, strict=True)]
+    texts.append(t.ui("result.checklist_title"))
+    texts += [t.content(f"item.{e.id}.name", e.item.name) for e in result.checklist]
+    return texts
+
+
+def heading_only(*keys: str) -> list[str]:
+    """Pages with personal data (check answers, prefill, the slip) say only their headings and guidance."""
+    t = state.translator()
+    return [t.ui(key) for key in keys]

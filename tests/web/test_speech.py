@@ -1,0 +1,84 @@
+"""Read-aloud on kiosk pages: the server speaks the page's own texts, never personal data."""
+
+import io
+import re
+
+import soundfile
+
+from kiosk.speech.service import SpeechBusy
+
+from .conftest import Resident
+from .test_resident_flow import OKUYAMI_78
+
+
+def items(page: str) -> list[str]:
+    block = re.search(r'<ol id="speech-items"[^>]*>(.*?)</ol>', page, re.S)
+    assert block, "no read-aloud items on the page"
+    return [re.sub(r"\s+", " ", text).strip() for text in re.findall(r"<li[^>]*>(.*?)</li>", block.group(1), re.S)]
+
+
+def test_a_question_is_read_as_the_question_then_its_options(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.start("okuyami")
+    resident.answer("okuyami", "death_date", OKUYAMI_78["death_date"])
+    question = kiosk_app.extensions["kiosk_content"].flows["okuyami"].question_map[resident.current_question()]
+    spoken = items(resident.page)
+    assert spoken[0] == question.text
+    assert spoken[-len(question.choices):] == [option.label for option in question.choices]
+    assert 'data-speech="play"' in resident.page and "ゆっくり" in resident.page and "もう一度" in resident.page
+
+
+def test_the_clip_is_real_audio_of_the_sentence(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.start("okuyami")
+    response = resident.client.get("/speech/clip/0?rate=slow")
+    assert response.status_code == 200 and response.mimetype in ("audio/ogg", "audio/wav")
+    body = response.data
+    response.close()
+    data, samplerate = soundfile.read(io.BytesIO(body))
+    assert samplerate > 8000 and len(data) / samplerate > 0.5
+    assert resident.client.get("/speech/clip/500").status_code == 404
+
+
+def test_personal_details_are_never_read_aloud(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.start("okuyami")
+    resident.answer_all("okuyami", OKUYAMI_78)
+    resident.get("/okuyami/prefill/applicant")
+    resident.post("/okuyami/prefill/applicant", {"name": "山田 太郎", "name_kana": "ヤマダ タロウ",
+                  "birth_date": "1968-04-21", "postal_code": "", "address": "東京都国立市東1-2-3",
+                  "phone": "090-1234-5678", "relationship": "child"})
+    for page in ("/okuyami/prefill/applicant", "/okuyami/prefill/subject", "/okuyami/check", "/okuyami/slip"):
+        resident.get(page)
+        spoken = " ".join(items(resident.page))
+        for secret in ("山田", "ヤマダ", "090-1234-5678", "国立市東", "2026年5月10日"):
+            assert secret not in spoken, (page, secret)
+
+
+def test_the_result_reads_deadlines_and_reasons(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.start("okuyami")
+    resident.answer_all("okuyami", OKUYAMI_78)
+    resident.get("/okuyami/result")
+    spoken = items(resident.page)
+    assert any("2026年5月23日" in text for text in spoken)
+    assert any(text.startswith("亡くなった方が") for text in spoken)
+
+
+def test_a_saturated_speech_service_answers_503_not_a_hang(kiosk_app, monkeypatch):
+    resident = Resident(kiosk_app.test_client())
+    resident.start("okuyami")
+    service = kiosk_app.extensions["kiosk_speech"]
+
+    def busy(*args, **kwargs):
+        raise SpeechBusy("queue full")
+
+    monkeypatch.setattr(service, "clip_for_text", busy)
+    response = resident.client.get("/speech/clip/0")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert "混み合っています" in response.get_json()["message"]
+
+
+def test_home_pages_have_no_loudspeaker_controls(resident):
+    resident.start("okuyami")
+    assert 'id="speech-items"' not in resident.page and 'data-speech="play"' not in resident.page
