@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import click
 
 from .clock import today_in_japan
 from .config import content_dir
-from .engine import AnswerError, Content, ContentError, load_content, parse_answer, resolve
+from .engine import AnswerError, Content, ContentError, ContentProblem, load_content, parse_answer, resolve
 from .engine.analysis import analyse, answer_paths, verify_marks
 from .engine.yamlsource import YamlSyntaxError, load_yaml_text
 
@@ -62,10 +63,12 @@ def check(content_path: Path | None, show_verify: bool) -> None:
     """Validate all content and analyse every flow; exit 1 on any problem."""
     started = time.perf_counter()
     content = _content(content_path)
+    readings = _reading_problems_in_background(content)
     problems = analyse(content)
     from .i18n import load_catalogue
 
     problems += load_catalogue(content_path or content_dir(), content).problems
+    problems += readings.result()
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in errors + warnings:
@@ -86,6 +89,27 @@ def check(content_path: Path | None, show_verify: bool) -> None:
     )
     if errors:
         sys.exit(1)
+
+
+def _reading_problems_in_background(content: Content) -> Future[list[ContentProblem]]:
+    """Texts read-aloud cannot say, checked while the flows are analysed (the dictionary is slow to load)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def check_readings() -> list[ContentProblem]:
+        try:
+            from .speech.readings import reading_problems
+        except ImportError:  # read-aloud not installed: nothing to check
+            return []
+        return [
+            ContentProblem("questionnaires/speech/readings.yaml", None, "", message,
+                           "readings.yaml に読み（カタカナ）を書き足してください")
+            for message in reading_problems(content)
+        ]
+
+    executor = ThreadPoolExecutor(max_workers=1)
+    future = executor.submit(check_readings)
+    executor.shutdown(wait=False)
+    return future
 
 
 @main.command()

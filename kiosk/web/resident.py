@@ -266,8 +266,9 @@ def language() -> Response:
 
 @bp.post("/display")
 def display() -> Response:
-    """文字を大きく: toggle large text for this session."""
-    session["large_text"] = not session.get("large_text", False)
+    """文字を大きく / ふりがな: toggle a display preference for this session."""
+    preference = "furigana" if request.form.get("toggle") == "furigana" else "large_text"
+    session[preference] = not session.get(preference, False)
     return redirect(safe_next(request.form.get("next"), url_for("resident.menu")))
 
 

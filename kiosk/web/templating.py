@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request, session
+from markupsafe import Markup
 
 from ..clock import JAPAN
 from ..engine.conditions import UNKNOWN, AnswerValue
@@ -42,6 +43,19 @@ def answer_text(flow: Flow, question: Question, value: AnswerValue) -> str:
     return t.ui("list.separator").join(labels.get(str(v), str(v)) for v in values)
 
 
+def furigana(text: str | None) -> str | Markup:
+    """The text with ふりがな over its kanji when the resident asked for it (Japanese screens only)."""
+    if not text:
+        return ""
+    if not session.get("furigana") or state.translator().language.html_lang != "ja":
+        return text
+    try:
+        from ..speech.furigana import ruby_html
+    except ImportError:  # read-aloud is not installed: plain text
+        return text
+    return Markup(ruby_html(text))
+
+
 def init_app(app: Flask) -> None:
     """Register the template context."""
 
@@ -68,5 +82,7 @@ def init_app(app: Flask) -> None:
             "datetime_text": lambda iso: format_date(datetime.fromisoformat(iso).date(), t),
             "group_label": lambda group: t.phrase(*GROUP_LABELS[group]),
             "relationships": RELATIONSHIPS,
+            "fg": furigana,
+            "furigana_on": bool(session.get("furigana")),
             "japan": JAPAN,
         }

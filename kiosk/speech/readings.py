@@ -1,0 +1,342 @@
+"""Kana readings for read-aloud: the katakana pronunciation that espeak-ng (or any engine) is given.
+
+espeak-ng reads every kanji as "Chinese letter", reads は/へ literally and garbles numbers, so Japanese text is
+never spoken as written. `reading_for(text)` turns a text into pronunciation katakana:
+
+    NFKC → overrides (questionnaires/speech/readings.yaml) → times, dates, ranges, phone numbers
+         → pyopenjtalk-plus (bundled dictionary; は→ワ, へ→エ, 1日→ツイタチ, 300円→サンビャクエン)
+         → 方 (person) → カタ → を→オ, づ→ズ, ぢ→ジ → punctuation reduced to 、。？！
+
+The result contains only katakana, ー and 、。？！, so the same string serves the speech engine and furigana.
+Nothing is downloaded: pyopenjtalk-plus bundles its dictionary, onnxruntime its 何 model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+READINGS_FILE = Path("speech") / "readings.yaml"
+"""The override table, relative to the content folder (questionnaires/).
+
+Not at the top of questionnaires/: every top-level YAML file there is read as a flow."""
+
+MEMO_SIZE = 50_000
+"""Readings kept in memory per table (content texts repeat: furigana, speech and checks ask for the same)."""
+
+RULES_VERSION = "1"
+"""Bump when the conversion rules below change, so cached audio made with the old rules is not reused."""
+
+_KANA = re.compile(r"^[ァ-ヴー]+$")
+_USABLE = re.compile(r"^[ァ-ヴー、。？！]+$")
+_BAD_CHARS = re.compile(r"[^ァ-ヴー、。？！]")
+
+_DIGIT_NAMES = {
+    "0": "ゼロ",
+    "1": "イチ",
+    "2": "ニー",
+    "3": "サン",
+    "4": "ヨン",
+    "5": "ゴー",
+    "6": "ロク",
+    "7": "ナナ",
+    "8": "ハチ",
+    "9": "キュー",
+}
+_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{4})/(\d{1,2})/(\d{1,2})(?![\d/])")
+_PHONE = re.compile(r"(?<![\d-])0\d{1,4}-\d{1,4}-\d{3,4}(?![\d-])")
+_FLOOR = re.compile(r"(?<![A-Za-z\d])(\d{1,2})F(?![A-Za-z])")
+_SYMBOLS = str.maketrans({"+": "タス", "×": "カケル", "÷": "ワル", "=": "ワ", "〒": "郵便番号"})
+_WORD_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+"""Spaces next to Japanese: やさしい日本語 separates words with spaces, which would change the analysis
+(住み始めた 日から would be read ニチカラ)."""
+_GLOSS = re.compile(r"([\u3400-\u9fff々〆ヶ]+)\(([ぁ-ゖー]+)([。)])")
+_TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
+_RANGE = re.compile(r"(?<=[\d時分日円歳月年才人件通回])\s*[〜~]\s*(?=\d)")
+
+# Punctuation after conversion: pauses become 、 or 。; quotes and brackets that espeak-ng would misread go.
+_PAUSE = str.maketrans({c: "、" for c in "()[]{}（）［］｛｝【】〔〕〈〉《》・:;：；—―‐-−/／〜~…‥,，\t\n "})
+_DROP = str.maketrans({c: "" for c in "「」『』\"'“”‘’〝〟*＊#＃※"})
+_FULLSTOP = str.maketrans({".": "。", "．": "。", "?": "？", "!": "！", "｡": "。", "､": "、"})
+_SPELLING = str.maketrans({"ヲ": "オ", "ヅ": "ズ", "ヂ": "ジ", "ヮ": "ワ"})
+_LETTER_NAMES = (
+    ("エー", "ビー", "シー", "ディー", "イー", "エフ", "ジー", "エイチ", "アイ", "ジェー", "ケー", "エル", "エム")
+    + ("エヌ", "オー", "ピー", "キュー", "アール", "エス", "ティー", "ユー", "ブイ", "ダブリュー", "エックス", "ワイ")
+    + ("ゼット",)
+)
+_LETTERS = str.maketrans(
+    {
+        **{chr(ord("A") + i): name for i, name in enumerate(_LETTER_NAMES)},
+        **{chr(ord("a") + i): name for i, name in enumerate(_LETTER_NAMES)},
+        **{chr(ord("Ａ") + i): name for i, name in enumerate(_LETTER_NAMES)},
+        **{chr(ord("ａ") + i): name for i, name in enumerate(_LETTER_NAMES)},
+    }
+)
+"""A Latin letter the dictionary leaves as it is (K7Q2 → Ｋナナキューツー) is spelled out, as a person reads it."""
+_HAS_WORD = re.compile(r"\w")
+
+
+class ReadingsError(ValueError):
+    """The override table (questionnaires/speech/readings.yaml) cannot be used."""
+
+
+@dataclass(frozen=True)
+class Readings:
+    """The converter with its override table: surface text → katakana, applied before the dictionary."""
+
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    _memo: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, path: Path) -> Readings:
+        """Read an override table; a missing file means no overrides."""
+        if not path.exists():
+            return cls({}, path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ReadingsError(f"{path}: 読みの表を読めません: {exc}") from exc
+        return cls(parse_overrides(data, str(path)), path)
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever a reading could change: used in the audio cache key."""
+        material = "\n".join(f"{k}\t{v}" for k, v in sorted(self.overrides.items()))
+        return hashlib.sha256(f"{RULES_VERSION}\n{material}".encode()).hexdigest()[:16]
+
+    def reading(self, text: str) -> str:
+        """The katakana pronunciation of `text` ("" for text with nothing to say)."""
+        known = self._memo.get(text)
+        if known is None:
+            known = self._convert(text)
+            if len(self._memo) < MEMO_SIZE:  # the texts are the content's: a bounded, fixed set
+                self._memo[text] = known
+        return known
+
+    def _convert(self, text: str) -> str:
+        text = _WORD_SPACE.sub("", unicodedata.normalize("NFKC", text))
+        prepared = _prepare(self._without_glosses(text), self.overrides)
+        if not prepared.strip():
+            return ""
+        return _finish(_pronounce(prepared))
+
+    def _without_glosses(self, text: str) -> str:
+        """Drop a reading written in brackets after a word: 世帯（せたい。…） is spoken once, not twice.
+
+        やさしい日本語 texts gloss hard words this way; read aloud, the gloss would repeat the word (the
+        "double reading" that ruby causes in screen readers). A gloss is dropped only when it is the reading of
+        the word before it; an explanation such as 兄弟姉妹（きょうだい） is kept."""
+
+        def replace(match: re.Match[str]) -> str:
+            word, gloss, end = match.group(1), match.group(2), match.group(3)
+            spoken = _loose(self.reading(word))
+            if not _loose(gloss.translate(_TO_KATAKANA)) or not spoken.endswith(_loose(gloss.translate(_TO_KATAKANA))):
+                return match.group(0)
+            return word if end == ")" else f"{word}("
+
+        return _GLOSS.sub(replace, text)
+
+
+def parse_overrides(data: Any, where: str = "readings.yaml") -> dict[str, str]:
+    """Validate an override mapping {surface: katakana}; keys and values are NFKC-normalised."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ReadingsError(f"{where}: 「文字: カタカナの読み」の組を並べます")
+    overrides: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        surface = unicodedata.normalize("NFKC", str(key)).strip()
+        kana = unicodedata.normalize("NFKC", str(value or "")).strip().replace(" ", "")
+        if not surface:
+            problems.append("空の見出しがあります")
+        elif not _KANA.match(kana):
+            problems.append(f"「{surface}」の読み「{value}」はカタカナ（長音は「ー」）で書きます")
+        else:
+            overrides[surface] = kana
+    if problems:
+        raise ReadingsError(f"{where}: " + "; ".join(problems))
+    return overrides
+
+
+# ---------------------------------------------------------------- the default table
+
+
+_default: Readings | None = None
+_default_lock = threading.Lock()
+
+
+def default_readings() -> Readings:
+    """The override table of the configured content folder, loaded once."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from ..config import content_dir
+
+            _default = Readings.load(content_dir() / READINGS_FILE)
+        return _default
+
+
+def reset_default_readings() -> None:
+    """Forget the loaded table (after editing it, or in tests)."""
+    global _default
+    with _default_lock:
+        _default = None
+
+
+def reading_for(text: str) -> str:
+    """The kana reading used for speech, with the content's override table."""
+    return default_readings().reading(text)
+
+
+def reading_problems(content: Any, readings: Readings | None = None, catalogue: Any = None) -> list[str]:
+    """Texts without a usable reading: empty, or with characters espeak-ng would misread.
+
+    The Japanese content texts; with a catalogue (kiosk.i18n.Catalogue) also the interface strings and every
+    language spoken with the Japanese voice (やさしい日本語), keys prefixed with the language code."""
+    from .texts import speech_texts, voices_of
+
+    readings = readings or default_readings()
+    texts = speech_texts(content, catalogue)
+    voices = voices_of(catalogue) if catalogue is not None else {"ja": "ja"}
+    pairs = [
+        (key if code == "ja" else f"{code}:{key}", text)
+        for code, own in texts.items()
+        if voices.get(code) == "ja"
+        for key, text in own.items()
+    ]
+    return problems_in(pairs, readings)
+
+
+def problems_in(texts: Iterable[tuple[str, str]], readings: Readings) -> list[str]:
+    """Check (key, text) pairs; one message per text without a usable reading."""
+    problems: list[str] = []
+    for key, text in texts:
+        if not _HAS_WORD.search(text):
+            continue  # punctuation only (a list separator): nothing to say
+        reading = readings.reading(text)
+        if not reading or not _USABLE.match(reading):
+            bad = "".join(dict.fromkeys(_BAD_CHARS.findall(reading)))
+            why = f"読めない文字「{bad}」が残ります" if bad else "読みが空です"
+            problems.append(
+                f"{key}: 「{text}」→「{reading}」: {why}（questionnaires/{READINGS_FILE.as_posix()} に読みを書きます）"
+            )
+    return problems
+
+
+def is_usable(reading: str) -> bool:
+    """True when `reading` has only katakana, ー and 、。？！."""
+    return bool(_USABLE.match(reading))
+
+
+# ---------------------------------------------------------------- conversion steps
+
+
+def _prepare(text: str, overrides: Mapping[str, str]) -> str:
+    """Overrides first (longest surface wins), then the number formats the dictionary reads badly."""
+    if overrides:
+        pattern = _override_pattern(tuple(sorted(overrides, key=len, reverse=True)))
+        text = pattern.sub(lambda m: overrides[m.group(0)], text)
+    text = _PHONE.sub(
+        lambda m: "ノ".join("".join(_DIGIT_NAMES[d] for d in part) for part in m.group(0).split("-")), text
+    )
+    text = _SLASH_DATE.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日", text)
+    text = _TIME.sub(lambda m: f"{int(m.group(1))}時" + (f"{int(m.group(2))}分" if int(m.group(2)) else ""), text)
+    text = _FLOOR.sub(r"\1階", text)
+    text = _RANGE.sub("から", text)
+    return text.translate(_SYMBOLS)
+
+
+_pattern_cache: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _override_pattern(surfaces: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _pattern_cache.get(surfaces)
+    if pattern is None:
+        pattern = re.compile("|".join(re.escape(s) for s in surfaces))
+        _pattern_cache[surfaces] = pattern
+    return pattern
+
+
+_frontend: ThreadPoolExecutor | None = None
+_frontend_lock = threading.Lock()
+_WARM_UP_TEXT = "何人の方が前に出ますか"
+
+
+def _warm_up() -> None:
+    """Load the dictionary, the Sudachi tokenizer and the 何 model in the converter's thread.
+
+    pyopenjtalk-plus creates a Sudachi tokenizer per thread on first use of an ambiguous kanji, through a call
+    that sudachipy deprecates; doing that here, once, keeps the DeprecationWarning out of every caller."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pyopenjtalk
+
+        pyopenjtalk.run_frontend(_WARM_UP_TEXT)
+
+
+def _run_frontend(text: str) -> list[dict[str, Any]]:
+    import pyopenjtalk
+
+    return [dict(node) for node in pyopenjtalk.run_frontend(text)]
+
+
+def frontend_nodes(text: str) -> list[dict[str, Any]]:
+    """pyopenjtalk's analysis of `text`, one dict per word (string, pos, read, pron, …).
+
+    All analyses run in one thread: pyopenjtalk's state is shared, and its tokenizer is per thread."""
+    global _frontend
+    with _frontend_lock:
+        if _frontend is None:
+            _frontend = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readings", initializer=_warm_up)
+        frontend = _frontend
+    return frontend.submit(_run_frontend, text).result()
+
+
+def _pronounce(text: str) -> str:
+    """pyopenjtalk's pronunciation, word by word (as `g2p(kana=True)`), with the 方 rule."""
+    nodes = frontend_nodes(text)
+    parts: list[str] = []
+    previous: Any = None
+    for node in nodes:
+        if node["pos"] == "記号":
+            part = node["string"]
+        else:
+            part = node["pron"].replace("’", "")
+            if is_person_kata(node, previous):
+                part = "カタ"
+        parts.append(part)
+        previous = node
+    return "".join(parts)
+
+
+def is_person_kata(node: Any, previous: Any) -> bool:
+    """方 after a verb or の means a person (引越す方, お持ちの方: カタ); after an adjective a side (多い方: ホー)."""
+    if node["string"] != "方" or node["pos"] != "名詞" or not node["pron"].startswith("ホ"):
+        return False
+    return previous is not None and previous["pos"] != "形容詞"
+
+
+def _loose(kana: str) -> str:
+    """Katakana compared loosely: long vowels (ー, ウ, イ) and spelling variants ignored."""
+    return re.sub("[ーウイ]", "", kana.translate(_SPELLING))
+
+
+def _finish(kana: str) -> str:
+    text = kana.translate(_SPELLING).translate(_LETTERS).translate(_DROP).translate(_FULLSTOP).translate(_PAUSE)
+    text = re.sub(r"、{2,}", "、", text)
+    text = re.sub(r"、*([。？！])[、。]*", r"\1", text)
+    text = re.sub(r"(^|[、。？！])[ーッ]+", r"\1", text)  # a bare ー or ッ is read as "Japanese letter"
+    return text.strip("、")
