@@ -1,15 +1,18 @@
 # Two commands set everything up on a fresh Debian machine:
-#   make run    install everything, then start the app on SQLite in instance/
+#   make run    install everything, then start the app on SQLite in instance/ (a counter tablet by default;
+#               `make run KIOSK_MODE=home` for the home guide)
 #   make test   install everything, then run every check and test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install system lint check pytest clean
+.PHONY: run test install system lint check pytest bench clean
+
+KIOSK_MODE ?= kiosk
 
 run: install
-	$(BIN)/kiosk run --host 127.0.0.1 --port 5000
+	KIOSK_MODE=$(KIOSK_MODE) $(BIN)/kiosk run --host 127.0.0.1 --port 5000
 
 test: install lint check pytest
 
@@ -33,6 +36,10 @@ check:
 
 pytest:
 	$(BIN)/pytest
+
+# Load benchmarks against a bare Flask hello on this machine (about 3 minutes); writes docs/benchmarks.md
+bench: install
+	$(BIN)/python -m tests.bench.run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from .clock import today_in_japan
 from .config import SLIP_SETTINGS, settings_from_environment
-from .engine import load_content
-from .i18n import load_catalogue
-from .slip.config import SlipSettings
-from .store import Database, SessionStore
-from .store.cases import CaseStore
-from .store.staff import StaffStore
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the app. Content is loaded and validated here: invalid content stops start-up."""
+    # Imported here, not at the top: `kiosk check`, `evaluate` and `paths` import this package too, and need
+    # neither Flask nor SQLAlchemy and Alembic (about 0.7 s of the 1.2 s `kiosk check` took; docs/benchmarks.md).
+    from flask import Flask
+
+    from .engine import load_content
+    from .i18n import load_catalogue
+    from .slip.config import SlipSettings
+    from .store import Database, SessionStore
+    from .store.cases import CaseStore
+    from .store.staff import StaffStore
+
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
     app.config["TODAY"] = today_in_japan

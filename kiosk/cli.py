@@ -202,6 +202,14 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     run_server(host, port, workers or default_workers(), threads)
 
 
+def _close(app: Any) -> None:
+    """Release the database connections and speech workers of a command's app."""
+    app.extensions["kiosk_database"].engine.dispose()
+    speech = app.extensions.get("kiosk_speech")
+    if speech is not None:
+        speech.close()
+
+
 @main.group()
 def staff() -> None:
     """Staff accounts for the counter screens."""
@@ -220,7 +228,9 @@ def staff_add(name: str, role: str) -> None:
     try:
         app.extensions["kiosk_staff"].add(name, password, role)
     except ValueError as exc:
+        _close(app)
         _fail(str(exc))
+    _close(app)
     click.echo(f"職員「{name}」（{role}）を登録しました。")
 
 
@@ -230,6 +240,7 @@ def purge() -> None:
     app = _app()
     cases = app.extensions["kiosk_cases"].purge()
     sessions = app.extensions["kiosk_sessions"].purge_expired()
+    _close(app)
     click.echo(f"削除しました: 案件 {cases} 件、期限切れのセッション {sessions} 件")
 
 

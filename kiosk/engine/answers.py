@@ -99,9 +99,12 @@ def _number(question: Question, raw: Any) -> int:
         text = raw.replace(",", "")
         if question.unit and text.endswith(question.unit):
             text = text[: -len(question.unit)].strip()
-        if not text.lstrip("-").isdigit():
+        try:
+            raw = int(text) if text.lstrip("-").isdigit() else None
+        except ValueError:  # digits int() cannot read (᧚), or more than 4300 of them
+            raw = None
+        if raw is None:
             raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
-        raw = int(text)
     if not isinstance(raw, int):
         raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
     unit = question.unit or ""

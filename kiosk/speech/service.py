@@ -474,6 +474,14 @@ class SpeechService:
                     if self._inflight.get(job.key) is job.future:
                         del self._inflight[job.key]
 
+    def cache_writable(self) -> bool:
+        """Whether the audio cache folder exists (or can be made) and can be written to: a cheap health check."""
+        try:
+            self._ensure_cache_dir()
+        except SpeechUnavailable:
+            return False
+        return os.access(self.cache_dir, os.W_OK)
+
     def _ensure_cache_dir(self) -> None:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from .models import ResidentSession, ResumeCode
 RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 RESUME_LENGTH = 8
 MAX_RESUME_ATTEMPTS = 5
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what new_session_id makes (token_urlsafe)
 
 
 def now() -> datetime:
@@ -40,6 +42,8 @@ class SessionStore:
 
     def load(self, session_id: str) -> dict[str, Any] | None:
         """The session's data, or None if it does not exist or has expired."""
+        if not _SESSION_ID.fullmatch(session_id):  # not one of ours (PostgreSQL refuses NUL in a query)
+            return None
         with self.database.session() as db:
             row = db.get(ResidentSession, session_id)
             if row is None or aware_utc(row.expires_at) <= now():

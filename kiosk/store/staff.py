@@ -53,7 +53,8 @@ class StaffStore:
         """(user, "ok") or (None, "invalid" | "locked"). Failures count towards a lockout."""
         moment = now()
         with self.database.session() as db:
-            user = db.scalar(select(StaffUser).where(StaffUser.name == name))
+            # A name with NUL is no account's (and PostgreSQL refuses NUL in a query).
+            user = None if "\x00" in name else db.scalar(select(StaffUser).where(StaffUser.name == name))
             if user is None or not user.active:
                 db.add(AuditEntry(at=moment, staff=None, action="login_failed", detail="unknown account"))
                 return None, "invalid"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template, request, session
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request, session
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -31,10 +32,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DatabaseUnavailable)
     def session_unavailable(error: DatabaseUnavailable) -> Any:
+        # The session (and the CSRF secret in it) could not be read, so a new token would not match it once the
+        # database is back: the retry form re-sends the token the resident's page had.
+        if request.method == "POST" and request.form.get("csrf_token"):
+            g.csrf_token = request.form["csrf_token"]
         return _unavailable_response()
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
+        if not _database_reachable():  # the session holding the token could not be saved: it is the outage
+            return _unavailable_response()
         log.info("csrf rejected path=%s", request.path)
         return render_template("errors/expired.html", retry=_retry_fields()), 400
 
@@ -58,6 +65,15 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="internal_error", message="問題が起きました。職員にお声がけください。"), 500
         return render_template("errors/generic.html", status=500, minimal=True), 500
+
+
+def _database_reachable() -> bool:
+    try:
+        with current_app.extensions["kiosk_database"].engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError:
+        return False
+    return True
 
 
 def _unavailable_response() -> Any:

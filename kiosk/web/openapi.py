@@ -33,6 +33,7 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
         "schema": {"type": "string"},
         "description": "Language code (ja, easy, en …). Default: Accept-Language, then ja.",
     }
+    unavailable = _error_response("The database is unavailable: try again later")
     progress = {
         "description": "The session's progress",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}},
@@ -91,6 +92,7 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
                         "201": progress,
                         "400": _error_response("Malformed request"),
                         "404": _error_response("Unknown event"),
+                        "503": unavailable,
                     },
                 }
             },
@@ -99,7 +101,11 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
                     "summary": "Get a session's progress and current question",
                     "operationId": "getSession",
                     "parameters": [session_id, lang],
-                    "responses": {"200": progress, "404": _error_response("Unknown or expired session")},
+                    "responses": {
+                        "200": progress,
+                        "404": _error_response("Unknown or expired session"),
+                        "503": unavailable,
+                    },
                 }
             },
             "/sessions/{session_id}/question": {
@@ -107,7 +113,11 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
                     "summary": "Get the current question (null when complete)",
                     "operationId": "getQuestion",
                     "parameters": [session_id, lang],
-                    "responses": {"200": progress, "404": _error_response("Unknown or expired session")},
+                    "responses": {
+                        "200": progress,
+                        "404": _error_response("Unknown or expired session"),
+                        "503": unavailable,
+                    },
                 }
             },
             "/sessions/{session_id}/answers": {
@@ -132,6 +142,7 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
                         "400": _error_response("Malformed request"),
                         "404": _error_response("Unknown or expired session"),
                         "422": _error_response("The answer is not valid for the question"),
+                        "503": unavailable,
                     },
                 }
             },
@@ -146,6 +157,7 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Result"}}},
                         },
                         "404": _error_response("Unknown or expired session"),
+                        "503": unavailable,
                     },
                 }
             },

@@ -38,7 +38,24 @@ def make_app(tmp_path: Path, reset: bool = True, **config):
         "KIOSK_SPEECH_CACHE_DIR": str(SPEECH_CACHE),
     }
     settings.update(config)
-    return create_app(settings)
+    app = create_app(settings)
+    CREATED.append(app)
+    return app
+
+
+CREATED: list = []
+
+
+@pytest.fixture(autouse=True)
+def close_apps():
+    """Close every app's database connections and speech workers after each test (PostgreSQL warns otherwise)."""
+    yield
+    while CREATED:
+        app = CREATED.pop()
+        app.extensions["kiosk_database"].engine.dispose()
+        speech = app.extensions.get("kiosk_speech")
+        if speech is not None:
+            speech.close()
 
 
 @pytest.fixture
