@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the app. Content is loaded and validated here: invalid content stops start-up."""
     # Imported here, not at the top: `kiosk check`, `evaluate` and `paths` import this package too, and need
-    # neither Flask nor SQLAlchemy and Alembic (about 0.7 s of the 1.2 s `kiosk check` took; docs/benchmarks.md).
+    # neither Flask nor SQLAlchemy and Alembic (about 0.45 s of the 1.2 s `kiosk check` took; docs/benchmarks.md).
     from flask import Flask
 
     from .engine import load_content

@@ -21,8 +21,8 @@ def default_workers() -> int:
 def _long_lived(app: Any) -> Any:
     """Keep what start-up built (content, templates, modules) out of the garbage collector's full collections.
 
-    A full collection otherwise walks the ~120,000 objects the app holds for its whole life: 55–70 ms with the GIL
-    held, which stalls every thread of the worker and showed as the p99 latency (docs/benchmarks.md)."""
+    A full collection otherwise walks the ~140,000 objects the app holds for its whole life: 55–100 ms with the
+    GIL held, which stalls every thread of the worker and showed as the p99 latency (docs/benchmarks.md)."""
     gc.collect()
     gc.freeze()
     return app

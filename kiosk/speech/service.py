@@ -478,9 +478,12 @@ class SpeechService:
         """Whether the audio cache folder exists (or can be made) and can be written to: a cheap health check."""
         try:
             self._ensure_cache_dir()
-        except SpeechUnavailable:
+            probe = self.cache_dir / f".health.{os.getpid()}.{secrets.token_hex(4)}"
+            _write_atomic(probe, b"ok")  # a full disk fails here, as a clip would
+            probe.unlink()
+        except (SpeechUnavailable, OSError):
             return False
-        return os.access(self.cache_dir, os.W_OK)
+        return True
 
     def _ensure_cache_dir(self) -> None:
         try:

@@ -125,7 +125,7 @@ def test_kiosk_result_and_question_with_large_text(kiosk: Page, kiosk_site: Site
     answer_by_requests(kiosk.context, kiosk_site, "okuyami", OKUYAMI_78)
     kiosk.goto("/okuyami/result")
     with kiosk.expect_navigation():
-        kiosk.click(".toolbar button[aria-pressed]")
+        kiosk.click(".toolbar form button[aria-pressed]")
     assert kiosk.get_attribute("html", "class") == "large-text"
     assert_no_axe_violations(kiosk, "the kiosk result page with large text")
     kiosk.goto("/okuyami/questions/deceased_insurance")

@@ -33,19 +33,14 @@ A4_POINTS = (595.0, 842.0)
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); printing needs it")
+def page(chromium: Any) -> Iterator[Any]:
     if not (shutil.which("pdftotext") and shutil.which("pdfinfo")):
         pytest.skip("pdftotext/pdfinfo are not installed (apt-get install poppler-utils)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    tab = chromium.new_page()
+    try:
+        yield tab
+    finally:
+        tab.close()
 
 
 def print_pdf(page: Any, html: str, target: Path) -> Path:
