@@ -19,16 +19,6 @@ from kiosk.forms import FORMS, form_context, forms_for, print_content_security_p
 
 from .conftest import HIKKOSHI_PREFILL, OKUYAMI_SPOUSE_PREFILL, PRINTED_CODE, scenario_case
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 A4_POINTS = (595.0, 842.0)
 
 
