@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .store import Database, SessionStore
     from .store.cases import CaseStore
     from .store.staff import StaffStore
+    from .web.memo import EngineMemo
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     catalogue = load_catalogue(content_root, content)
     app.extensions["kiosk_content"] = content
     app.extensions["kiosk_catalogue"] = catalogue
+    app.extensions["kiosk_memo"] = EngineMemo(content)
     if not app.config["KIOSK_RETENTION_DAYS"]:
         app.config["KIOSK_RETENTION_DAYS"] = content.municipality.retention_days
     environment = {**os.environ, **{k: str(app.config[k]) for k in SLIP_SETTINGS if k in app.config}}

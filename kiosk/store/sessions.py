@@ -6,9 +6,9 @@ import re
 import secrets
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from .database import Database
 from .models import ResidentSession, ResumeCode
@@ -17,6 +17,8 @@ RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, 
 RESUME_LENGTH = 8
 MAX_RESUME_ATTEMPTS = 5
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what new_session_id makes (token_urlsafe)
+# Built once: this runs on every request, and SQLAlchemy then reuses the compiled statement.
+_FETCH = select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == bindparam("id"))
 
 
 def now() -> datetime:
@@ -34,37 +36,67 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
+class StoredSession(NamedTuple):
+    """A session row as a request needs it."""
+
+    data: dict[str, Any]
+    expires_at: datetime
+
+
 class SessionStore:
     """Load, save and delete resident sessions."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def load(self, session_id: str) -> dict[str, Any] | None:
-        """The session's data, or None if it does not exist or has expired."""
+    def fetch(self, session_id: str) -> StoredSession | None:
+        """The session's data and expiry, or None if it does not exist or has expired."""
         if not _SESSION_ID.fullmatch(session_id):  # not one of ours (PostgreSQL refuses NUL in a query)
             return None
-        with self.database.session() as db:
-            row = db.get(ResidentSession, session_id)
-            if row is None or aware_utc(row.expires_at) <= now():
-                return None
-            return dict(row.data)
+        # Core, not the ORM: the row is only read here.
+        with self.database.engine.connect() as connection:
+            row = connection.execute(_FETCH, {"id": session_id}).first()
+        if row is None:
+            return None
+        expires_at = aware_utc(row.expires_at)
+        if expires_at <= now():
+            return None
+        return StoredSession(dict(row.data), expires_at)
+
+    def load(self, session_id: str) -> dict[str, Any] | None:
+        """The session's data, or None if it does not exist or has expired."""
+        stored = self.fetch(session_id)
+        return stored.data if stored else None
 
     def save(
         self, session_id: str, data: dict[str, Any], lifetime: timedelta, kind: str = "web", mode: str = "home"
-    ) -> None:
-        """Create or replace a session, valid for `lifetime` from now."""
+    ) -> datetime:
+        """Create or replace a session, valid for `lifetime` from now (longer while a resume code holds it)."""
         moment = now()
-        with self.database.session() as db:
-            row = db.get(ResidentSession, session_id)
-            if row is None:
-                row = ResidentSession(id=session_id, kind=kind, mode=mode, created_at=moment)
-                db.add(row)
-            row.data = data
-            row.updated_at = moment
-            row.expires_at = moment + lifetime
-            if data.get("resume_until"):
-                row.expires_at = max(aware_utc(row.expires_at), datetime.fromisoformat(data["resume_until"]))
+        expires_at = moment + lifetime
+        if data.get("resume_until"):
+            expires_at = max(expires_at, datetime.fromisoformat(data["resume_until"]))
+        values = {"data": data, "updated_at": moment, "expires_at": expires_at}
+        with self.database.engine.begin() as connection:
+            changed = connection.execute(
+                update(ResidentSession).where(ResidentSession.id == session_id).values(**values)
+            ).rowcount
+            if not changed:
+                connection.execute(
+                    insert(ResidentSession).values(id=session_id, kind=kind, mode=mode, created_at=moment, **values)
+                )
+        return expires_at
+
+    def extend(self, session_id: str, lifetime: timedelta) -> datetime:
+        """Keep an unchanged session alive for `lifetime` from now, without rewriting its data."""
+        expires_at = now() + lifetime
+        with self.database.engine.begin() as connection:
+            connection.execute(
+                update(ResidentSession)
+                .where(ResidentSession.id == session_id, ResidentSession.expires_at < expires_at)
+                .values(expires_at=expires_at)
+            )
+        return expires_at
 
     def delete(self, session_id: str) -> None:
         """Delete a session and its resume codes."""

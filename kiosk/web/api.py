@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.wrappers import Response
 
-from ..engine import AnswerError, parse_answer, resolve, walk
+from ..engine import AnswerError, parse_answer
 from ..engine.model import Flow, Question
 from ..i18n import Translator
 from ..store.sessions import new_session_id
@@ -69,7 +69,7 @@ def question_json(flow: Flow, question: Question, t: Translator) -> dict[str, An
 
 
 def _progress_json(session_id: str, flow: Flow, data: dict[str, Any], t: Translator) -> dict[str, Any]:
-    progress = walk(flow, _answers(flow, data), state.today())
+    progress = state.progress(flow, _answers(flow, data))
     next_question = progress.next_question
     return {
         "session": session_id,
@@ -151,7 +151,7 @@ def answer(session_id: str) -> Reply:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("question"), str) or "value" not in body:
         return _error(400, "bad_request", 'JSON で {"question": "id", "value": 答え} のように送ってください。')
-    progress = walk(flow, _answers(flow, data), state.today())
+    progress = state.progress(flow, _answers(flow, data))
     question = flow.question_map.get(body["question"])
     if question is None or question not in progress.path:
         return _error(422, "not_asked", "この質問は、いまの答えでは聞かれていません。", question=body["question"])
@@ -159,7 +159,7 @@ def answer(session_id: str) -> Reply:
         value = parse_answer(question, body["value"], state.today())
     except AnswerError as exc:
         return _error(422, "invalid_answer", exc.message, question=question.id, reason=exc.code)
-    updated = walk(flow, {**progress.answers, question.id: value}, state.today())
+    updated = state.progress(flow, {**progress.answers, question.id: value})
     data["answers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in updated.answers.items()}
     _save(session_id, data)
     reply = _progress_json(session_id, flow, data, _translator())
@@ -175,5 +175,5 @@ def result(session_id: str) -> Reply:
         return _error(
             404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。"
         )
-    outcome = resolve(state.content(), flow.id, _answers(flow, data), state.today())
+    outcome = state.result(flow, _answers(flow, data))
     return jsonify(outcome.to_dict(_translator()))

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_htmx import HTMX
 from werkzeug.wrappers import Response
 
-from ..engine import AnswerError, parse_answer, walk
+from ..engine import AnswerError, parse_answer
 from ..engine.model import Flow, Question
 from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
@@ -160,7 +160,7 @@ def answer(event: str, question_id: str) -> Any:
         kept: dict[str, Any] = {key: request.form.get(key, "") for key in fields}
         kept["answer_list"] = request.form.getlist("answer")
         return _render_question(flow, current, None, change, error=exc, raw=kept, status=422)
-    updated = walk(flow, {**progress.answers, current.id: value}, state.today())
+    updated = state.progress(flow, {**progress.answers, current.id: value})
     state.store_answers(flow, updated.answers)
     if change or (updated.complete and _is_last(updated.path, current)):
         return redirect(_next_location(flow))

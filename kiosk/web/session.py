@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request, Response
@@ -10,13 +10,15 @@ from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import CallbackDict
 
-from ..store.sessions import SessionStore, new_session_id
+from ..store.sessions import SessionStore, new_session_id, now
 
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):
     """Session data loaded from the database."""
 
-    def __init__(self, data: dict[str, Any] | None, session_id: str, new: bool) -> None:
+    def __init__(
+        self, data: dict[str, Any] | None, session_id: str, new: bool, expires_at: datetime | None = None
+    ) -> None:
         def on_update(_: Any) -> None:
             self.modified = True
 
@@ -26,6 +28,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.rotated_from: str | None = None
         self.unavailable = False  # the database could not be reached when the request started
+        self.expires_at = expires_at  # of the stored row; None until it is stored
+        self.id_changed = new  # the browser must be sent the (new) id
 
     def reset(self) -> None:
         """Forget everything and take a new id; the old row is deleted when the response is saved."""
@@ -34,6 +38,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.clear()
         self.new = True
         self.modified = True
+        self.id_changed = True
 
     def adopt(self, session_id: str, data: dict[str, Any]) -> None:
         """Continue a saved session (resume code): this browser now holds that session's id."""
@@ -44,6 +49,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.update(data)
         self.new = False
         self.modified = True
+        self.id_changed = True
 
 
 class ServerSessionInterface(SessionInterface):
@@ -56,14 +62,14 @@ class ServerSessionInterface(SessionInterface):
         session_id = request.cookies.get(self.get_cookie_name(app))
         if session_id and len(session_id) <= 64:
             try:
-                data = self.store.load(session_id)
+                stored = self.store.fetch(session_id)
             except OperationalError:
                 # Keep the cookie (the answers are safe in the database); the request gets a 503 page.
                 broken = ServerSession(None, session_id, new=False)
                 broken.unavailable = True
                 return broken
-            if data is not None:
-                return ServerSession(data, session_id, new=False)
+            if stored is not None:
+                return ServerSession(stored.data, session_id, new=False, expires_at=stored.expires_at)
         return ServerSession(None, new_session_id(), new=True)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
@@ -81,20 +87,25 @@ class ServerSessionInterface(SessionInterface):
                 if not session.new:
                     self.store.delete(session.session_id)
             return
-        if session.modified or session.new or self.should_set_cookie(app, session):
-            try:
-                self.store.save(session.session_id, dict(session), lifetime(app), mode=app.config["KIOSK_MODE"])
-            except OperationalError:
-                return  # the page already shown is the 503 page, or the next request will be
-        response.set_cookie(
-            name,
-            session.session_id,
-            httponly=True,
-            secure=self.get_cookie_secure(app),
-            samesite=self.get_cookie_samesite(app),
-            domain=domain,
-            path=path,
-        )
+        keep_for = lifetime(app)
+        try:
+            if session.modified or session.new:
+                self.store.save(session.session_id, dict(session), keep_for, mode=app.config["KIOSK_MODE"])
+            elif refresh_due(session.expires_at, keep_for):
+                self.store.extend(session.session_id, keep_for)
+        except OperationalError:
+            return  # the page already shown is the 503 page, or the next request will be
+        if session.id_changed:
+            # The id is fixed for the life of a session, so the cookie is only sent when the id is new.
+            response.set_cookie(
+                name,
+                session.session_id,
+                httponly=True,
+                secure=self.get_cookie_secure(app),
+                samesite=self.get_cookie_samesite(app),
+                domain=domain,
+                path=path,
+            )
         response.vary.add("Cookie")
 
 
@@ -103,3 +114,15 @@ def lifetime(app: Flask) -> timedelta:
     if app.config["KIOSK_MODE"] == "kiosk":
         return timedelta(seconds=app.config["KIOSK_IDLE_SECONDS"] + app.config["KIOSK_IDLE_COUNTDOWN_SECONDS"] + 30)
     return timedelta(minutes=app.config["KIOSK_SESSION_MINUTES"])
+
+
+def refresh_due(expires_at: datetime | None, keep_for: timedelta) -> bool:
+    """Whether an unchanged session's expiry should be pushed forward.
+
+    Reading a page does not rewrite the row every time (a write per page view is what limits a server under
+    load); the expiry moves forward once a tenth of the lifetime has passed since it was last set, so a
+    session lives at least 90% of its lifetime after the last request.
+    """
+    if expires_at is None:
+        return True
+    return expires_at - now() < keep_for - keep_for / 10

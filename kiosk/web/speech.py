@@ -44,7 +44,9 @@ def page_utterances(texts: list[str]) -> list[dict[str, Any]]:
     """Remember this page's utterances and return what the template needs: index, text, a version tag."""
     cleaned = [" ".join(text.split())[:MAX_UTTERANCE_CHARS] for text in texts if text and text.strip()]
     cleaned = cleaned[:MAX_UTTERANCES]
-    session["speech"] = {"lang": state.language_code(), "texts": cleaned}
+    remembered = {"lang": state.language_code(), "texts": cleaned}
+    if session.get("speech") != remembered:  # reading the same page again writes nothing
+        session["speech"] = remembered
     return [
         {"index": index, "text": text, "tag": hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]}
         for index, text in enumerate(cleaned)

@@ -14,7 +14,6 @@ from flask_login import LoginManager, UserMixin, current_user, login_required, l
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
-from ..engine import resolve
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
@@ -184,7 +183,7 @@ def _load_case(case_id: int) -> tuple[Case, Any]:
     if flow is None:
         abort(404)
     answers = {k: tuple(v) if isinstance(v, list) else v for k, v in case.answers.items()}
-    result = resolve(state.content(), case.event, answers, state.today())
+    result = state.result(flow, answers)
     return case, result
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import current_app, session
 
-from ..engine import AnswerValue, Content, Progress, Result, resolve, walk
+from ..engine import AnswerValue, Content, Progress, Result
 from ..engine.model import Flow
 from ..i18n import Catalogue, Translator
+from .memo import EngineMemo
 
 
 def content() -> Content:
@@ -61,14 +62,20 @@ def store_answers(flow: Flow, answers: dict[str, AnswerValue]) -> None:
     session["answers"] = all_answers
 
 
-def progress(flow: Flow) -> Progress:
-    """Where the resident is in the flow, recomputed from the stored answers."""
-    return walk(flow, answers_for(flow), today())
+def memo() -> EngineMemo:
+    """The engine's walk and resolve, remembered per distinct answers."""
+    remembered: EngineMemo = current_app.extensions["kiosk_memo"]
+    return remembered
 
 
-def result(flow: Flow) -> Result:
-    """The one result every surface renders."""
-    return resolve(content(), flow.id, answers_for(flow), today())
+def progress(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Progress:
+    """Where the resident is in the flow, from the stored answers (or the given ones)."""
+    return memo().progress(flow.id, answers_for(flow) if answers is None else answers, today())
+
+
+def result(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Result:
+    """The one result every surface renders, from the stored answers (or the given ones)."""
+    return memo().result(flow.id, answers_for(flow) if answers is None else answers, today())
 
 
 def checked_items(flow: Flow) -> set[str]:

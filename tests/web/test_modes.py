@@ -121,6 +121,7 @@ def test_a_database_that_went_away_gives_a_clear_page_and_loses_nothing(app, mon
     def down(*args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
+    monkeypatch.setattr(store, "fetch", down)
     monkeypatch.setattr(store, "load", down)
     monkeypatch.setattr(store, "save", down)
     response = resident.client.post(
