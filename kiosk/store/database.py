@@ -21,9 +21,13 @@ class Database:
         if url.startswith(("postgresql://", "postgres://")):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]  # the driver we install
         self.url = url
-        options: dict[str, object] = {"pool_pre_ping": True}
+        options: dict[str, object] = {}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        else:
+            # A database server can restart or drop idle connections: test each one before use. A SQLite file
+            # cannot, and the test query costs a round trip on every request.
+            options["pool_pre_ping"] = True
         self.engine: Engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)

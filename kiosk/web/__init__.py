@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from ..store import SessionStore
-from . import api, errors, health, resident, security, slip, speech, staff, templating
+from . import api, errors, health, page_cache, resident, security, slip, speech, staff, templating
 from .session import ServerSessionInterface
 
 csrf = CSRFProtect()
@@ -19,6 +19,7 @@ def init_web(app: Flask, sessions: SessionStore) -> None:
     csrf.init_app(app)
     resident.htmx.init_app(app)
     templating.init_app(app)
+    page_cache.init_app(app)
     security.init_app(app)
     staff.init_app(app)
     speech.init_app(app)

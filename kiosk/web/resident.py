@@ -16,6 +16,7 @@ from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
 from . import state, utterances
 from .calendar_file import deadlines_calendar
+from .page_cache import render_cached
 from .qr_image import qr_svg
 from .session import ServerSession
 from .speech import page_utterances
@@ -112,19 +113,24 @@ def _render_question(
     else:
         back = url_for("resident.start", event=flow.id)
     number, _ = progress.position(current.id)
+    speech = read_aloud(lambda: utterances.for_question(flow, current))  # also remembers what to read aloud
+    context: dict[str, Any] = {
+        "flow": flow, "question": current, "value": value, "speech": speech, "back": back, "change": change,
+        "number": number,
+    }
+    if error is None:
+        # Everything the page shows comes from this key and the display settings: shared by every resident
+        # at the same point of the flow.
+        key = (flow.id, current.id, value, back, change, number)
+        return render_cached("resident/question.html", key, raw={}, error=None, error_text=None, page_error=False,
+                             **context), status
     body = render_template(
         "resident/question.html",
-        flow=flow,
-        question=current,
-        value=value,
         raw=raw or {},
-        error=error.code if error else None,
-        error_text=state.translator().phrase(error.key, error.source, **error.params) if error else None,
-        page_error=bool(error),
-        speech=read_aloud(lambda: utterances.for_question(flow, current)),
-        back=back,
-        change=change,
-        number=number,
+        error=error.code,
+        error_text=state.translator().phrase(error.key, error.source, **error.params),
+        page_error=True,
+        **context,
     )
     return body, status
 

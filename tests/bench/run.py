@@ -320,6 +320,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 Endpoint("staff", "staff case view", "GET", f"/staff/cases/{prepared.case_id}", 200,
                          prepared.staff_cookie),
             ]
+            if args.only:
+                endpoints = [endpoint for endpoint in endpoints if endpoint.key in args.only]
             hello_endpoint = Endpoint("hello", "bare Flask hello", "GET", "/", 200)
             print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
                   f"(after a {args.warmup} s warm-up each), {args.rounds} round(s):", flush=True)
@@ -335,6 +337,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             for server in reversed(servers):
                 server.stop()
+        if args.only:  # a quick look at some endpoints while working on them
+            return {"hello": hello_runs, "rounds": rounds, "memory": memory}
         print("Timing kiosk check and the generated flow…", flush=True)
         check = time_kiosk_check(env, args.check_runs)
         synthetic_timing, synthetic_command = time_synthetic(workdir, env, today_in_japan())
@@ -539,6 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="rounds of all endpoints (medians are reported)")
     parser.add_argument("--check-runs", type=int, default=5, help="runs of `kiosk check`")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(),
+                        help="measure only these endpoints (e.g. question,answer), print their ratios, write nothing")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("wrk is not installed: sudo apt-get install -y wrk (scripts/install-system-packages.sh)",
@@ -550,6 +556,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, interrupted)  # Ctrl-C already raises KeyboardInterrupt: servers stop either way
     data = run(args)
+    if args.only:
+        for row in rows(data):
+            print(f"  {row.endpoint.title:<42} × hello {statistics.median(row.ratios):.2f}  "
+                  f"p99 × hello {statistics.median(row.p99_ratios):.2f}")
+        return 0
     section, all_ok = report(data)
     print()
     print(section.split("\n", 1)[1].rsplit("\n", 1)[0])
