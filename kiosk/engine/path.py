@@ -39,6 +39,10 @@ class Progress:
         """Ids of the questions on the path still to answer."""
         return tuple(q.id for q in self.path if q.id not in self.answers)
 
+    def asks(self, question_id: str) -> bool:
+        """True when the question is on the path (compared by id: comparing models field by field is slow)."""
+        return any(q.id == question_id for q in self.path)
+
     def previous_question(self, question_id: str) -> Question | None:
         """The question before `question_id` on the path (for the back link)."""
         ids = [q.id for q in self.path]

@@ -12,6 +12,8 @@ from .database import Database
 from .models import AuditEntry, Case, CaseProcedure, StaffCall
 from .sessions import aware_utc, now
 
+UNCHANGED_REFRESH = timedelta(hours=1)
+
 
 class CaseStore:
     """Create, find and update cases; every staff action is written to the audit log."""
@@ -32,6 +34,14 @@ class CaseStore:
         moment = now()
         with self.database.session() as db:
             case = db.get(Case, case_id) if case_id is not None else None
+            if (
+                case is not None
+                and case.event == event
+                and case.answers == answers
+                and case.prefill == prefill
+                and aware_utc(case.updated_at) > moment - UNCHANGED_REFRESH
+            ):
+                return case  # shown again unchanged: no write (the retention period moves on at most hourly)
             if case is None or case.event != event:
                 case = Case(created_at=moment, reference_code=self._unused_code(db), event=event, source=source)
                 db.add(case)

@@ -19,6 +19,16 @@ MAX_RESUME_ATTEMPTS = 5
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what new_session_id makes (token_urlsafe)
 # Built once: this runs on every request, and SQLAlchemy then reuses the compiled statement.
 _FETCH = select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == bindparam("id"))
+_UPDATE = (
+    update(ResidentSession)
+    .where(ResidentSession.id == bindparam("session_id"))
+    .values(data=bindparam("data"), updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at"))
+)
+_EXTEND = (
+    update(ResidentSession)
+    .where(ResidentSession.id == bindparam("session_id"), ResidentSession.expires_at < bindparam("expires_at"))
+    .values(expires_at=bindparam("expires_at"))
+)
 
 
 def now() -> datetime:
@@ -77,11 +87,8 @@ class SessionStore:
         if data.get("resume_until"):
             expires_at = max(expires_at, datetime.fromisoformat(data["resume_until"]))
         values = {"data": data, "updated_at": moment, "expires_at": expires_at}
-        with self.database.engine.begin() as connection:
-            changed = connection.execute(
-                update(ResidentSession).where(ResidentSession.id == session_id).values(**values)
-            ).rowcount
-            if not changed:
+        with self.database.writing() as connection:
+            if not connection.execute(_UPDATE, {"session_id": session_id, **values}).rowcount:
                 connection.execute(
                     insert(ResidentSession).values(id=session_id, kind=kind, mode=mode, created_at=moment, **values)
                 )
@@ -90,12 +97,8 @@ class SessionStore:
     def extend(self, session_id: str, lifetime: timedelta) -> datetime:
         """Keep an unchanged session alive for `lifetime` from now, without rewriting its data."""
         expires_at = now() + lifetime
-        with self.database.engine.begin() as connection:
-            connection.execute(
-                update(ResidentSession)
-                .where(ResidentSession.id == session_id, ResidentSession.expires_at < expires_at)
-                .values(expires_at=expires_at)
-            )
+        with self.database.writing() as connection:
+            connection.execute(_EXTEND, {"session_id": session_id, "expires_at": expires_at})
         return expires_at
 
     def delete(self, session_id: str) -> None:

@@ -153,7 +153,7 @@ def answer(session_id: str) -> Reply:
         return _error(400, "bad_request", 'JSON で {"question": "id", "value": 答え} のように送ってください。')
     progress = state.progress(flow, _answers(flow, data))
     question = flow.question_map.get(body["question"])
-    if question is None or question not in progress.path:
+    if question is None or not progress.asks(question.id):
         return _error(422, "not_asked", "この質問は、いまの答えでは聞かれていません。", question=body["question"])
     try:
         value = parse_answer(question, body["value"], state.today())

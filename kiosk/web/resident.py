@@ -16,6 +16,7 @@ from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
 from . import state, utterances
 from .calendar_file import deadlines_calendar
+from .memo import answers_key
 from .page_cache import render_cached
 from .qr_image import qr_svg
 from .session import ServerSession
@@ -90,7 +91,7 @@ def question(event: str, question_id: str) -> Any:
     flow = flow_or_404(event)
     progress = state.progress(flow)
     current = flow.question_map.get(question_id)
-    if current is None or current not in progress.path:
+    if current is None or not progress.asks(current.id):
         return redirect(_next_location(flow))
     return _render_question(flow, current, progress.answers.get(current.id), change=request.args.get("change") == "1")
 
@@ -155,7 +156,7 @@ def answer(event: str, question_id: str) -> Any:
     flow = flow_or_404(event)
     progress = state.progress(flow)
     current = flow.question_map.get(question_id)
-    if current is None or current not in progress.path:
+    if current is None or not progress.asks(current.id):
         return redirect(_next_location(flow))
     change = request.form.get("change") == "1"
     raw = _form_answer(current)
@@ -204,10 +205,10 @@ def result(event: str) -> str | Response:
     if not state.progress(flow).complete:
         return redirect(_next_location(flow))
     outcome = state.result(flow)
-    return render_template(
-        "resident/result.html", flow=flow, result=outcome, checked=state.checked_items(flow),
-        speech=read_aloud(lambda: utterances.for_result(outcome)),
-    )
+    checked = state.checked_items(flow)
+    speech = read_aloud(lambda: utterances.for_result(outcome))  # also remembers what to read aloud
+    key = (flow.id, answers_key(state.answers_for(flow)), tuple(sorted(checked)))
+    return render_cached("resident/result.html", key, flow=flow, result=outcome, checked=checked, speech=speech)
 
 
 @bp.get("/<event>/result/print")
@@ -216,7 +217,8 @@ def print_checklist(event: str) -> str | Response:
     flow = flow_or_404(event)
     if not state.progress(flow).complete:
         return redirect(_next_location(flow))
-    return render_template("resident/print.html", flow=flow, result=state.result(flow))
+    key = (flow.id, answers_key(state.answers_for(flow)))
+    return render_cached("resident/print.html", key, flow=flow, result=state.result(flow))
 
 
 @bp.get("/<event>/result.ics")

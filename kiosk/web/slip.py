@@ -150,9 +150,13 @@ def slip(event: str) -> Any:
         case_ids: dict[str, int] = dict(session.get("case_ids", {}))
         saved = store.save_case(flow.id, stored_answers, prefill, current_app.config["KIOSK_MODE"],
                                 keep_for=retention(), case_id=case_ids.get(flow.id))
-        case_ids[flow.id] = saved.id
-        session["case_ids"] = case_ids
-        payload = reference.issue_token(str(saved.id), settings.keyring, valid_for=settings.valid_for)
+        if case_ids.get(flow.id) != saved.id:
+            case_ids[flow.id] = saved.id
+            session["case_ids"] = case_ids
+        # Issued as of the next full hour: the slip is valid a little longer than stated, never shorter, and
+        # the same QR is shown (and drawn once) for the whole hour.
+        issued = utc_now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        payload = reference.issue_token(str(saved.id), settings.keyring, valid_for=settings.valid_for, now=issued)
         code = printed_code(saved)
     paper = "receipt" if request.args.get("paper") == "receipt" else "a4"
     return render_template("slip/slip.html", flow=flow, result=result, qr=qr_svg(payload, label), code=code,

@@ -108,9 +108,19 @@ def test_reference_slip_qr_decodes_and_staff_open_the_case_with_the_prefill(app)
 
 def test_making_the_slip_again_updates_the_same_case(app):
     resident = resident_with_slip(app, prefill=False)
+    first_qr = decode_slip(resident.page)
+    with app.extensions["kiosk_database"].session() as db:
+        saved_at = db.scalars(select(Case)).one().updated_at
+    resident.get("/okuyami/slip")
+    assert decode_slip(resident.page) == first_qr  # shown again unchanged: the same QR, the case not rewritten
+    with app.extensions["kiosk_database"].session() as db:
+        assert db.scalars(select(Case)).one().updated_at == saved_at
+    question_id = next(iter(OKUYAMI_78))
+    resident.answer("okuyami", question_id, "2026-05-02")  # a changed answer is saved to the same case
     resident.get("/okuyami/slip")
     with app.extensions["kiosk_database"].session() as db:
-        assert len(db.scalars(select(Case)).all()) == 1
+        case = db.scalars(select(Case)).one()
+        assert case.answers[question_id] == "2026-05-02" and case.updated_at > saved_at
 
 
 def test_tampered_garbage_and_unknown_slips_get_clear_messages_never_an_error_page(app):
