@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ..slip.reference import format_reference_code, new_reference_code
 from .database import Database
@@ -99,8 +99,10 @@ class CaseStore:
 
     def audit(self, action: str, staff: str | None, case_id: int | None = None, detail: str = "") -> None:
         """Record an action. `detail` must never contain personal data."""
-        with self.database.session() as db:
-            db.add(AuditEntry(at=now(), staff=staff, action=action, case_id=case_id, detail=detail))
+        with self.database.writing() as connection:  # on every case view: a short write, queued per process
+            connection.execute(
+                insert(AuditEntry).values(at=now(), staff=staff, action=action, case_id=case_id, detail=detail)
+            )
 
     def audit_log(self, limit: int = 500) -> list[AuditEntry]:
         """The newest audit entries."""

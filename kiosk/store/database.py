@@ -35,8 +35,8 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time, and a writer that finds the file locked sleeps (1, 2, 5, 10 ms…)
         # before it tries again. Threads of one process queue on a lock instead, which wakes them at once.
-        self._write_lock: threading.Lock | nullcontext[None] = (
-            threading.Lock() if url.startswith("sqlite") else nullcontext()
+        self._write_lock: threading.RLock | nullcontext[None] = (
+            threading.RLock() if url.startswith("sqlite") else nullcontext()
         )
 
     @contextmanager

@@ -15,6 +15,8 @@ from ..slip.case import SlipCase, utc_now
 from ..slip.config import SlipSettings
 from ..store.cases import CaseStore, printed_code
 from . import state
+from .memo import answers_key
+from .page_cache import render_cached
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
 from .utterances import heading_only
@@ -159,10 +161,12 @@ def slip(event: str) -> Any:
         payload = reference.issue_token(str(saved.id), settings.keyring, valid_for=settings.valid_for, now=issued)
         code = printed_code(saved)
     paper = "receipt" if request.args.get("paper") == "receipt" else "a4"
-    return render_template("slip/slip.html", flow=flow, result=result, qr=qr_svg(payload, label), code=code,
-                           mode=current_app.config["KIOSK_MODE"], slip_mode=settings.mode, paper=paper,
-                           valid_days=settings.valid_for.days, has_prefill=bool(prefill),
-                           speech=read_aloud(lambda: heading_only("slip.title", "slip.next_step")))
+    speech = read_aloud(lambda: heading_only("slip.title", "slip.next_step"))  # also remembers what to read
+    # The page shows the route, the QR and the reference code, no personal data: kept while its QR is.
+    key = (flow.id, answers_key(answers), payload, code, paper, settings.mode, settings.valid_for.days, bool(prefill))
+    return render_cached("slip/slip.html", key, flow=flow, result=result, qr=qr_svg(payload, label), code=code,
+                         slip_mode=settings.mode, paper=paper, valid_days=settings.valid_for.days,
+                         has_prefill=bool(prefill), speech=speech)
 
 
 def _slip_prefill(prefill: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -202,7 +202,16 @@ def case(case_id: int) -> str:
         forms=forms_for(p.id for p in result.procedures),
         code=printed_code(found),
         staff_page=True,
+        **_status_cell_context(case_id),
     )
+
+
+def _status_cell_context(case_id: int) -> dict[str, Any]:
+    """What every 未・済 cell of a case shares: the labels and the URL (with PROCEDURE_ID to fill in)."""
+    t = state.translator()
+    labels = {key: t.ui(f"staff.status.{key}") for key in ("done", "todo", "mark_done", "mark_todo")}
+    url = url_for("staff.set_status", case_id=case_id, procedure_id="PROCEDURE_ID")
+    return {"status_labels": labels, "status_url": url}
 
 
 @bp.post("/cases/<int:case_id>/procedures/<procedure_id>")
@@ -217,7 +226,7 @@ def set_status(case_id: int, procedure_id: str) -> Any:
     _cases().set_status(case_id, procedure_id, status, current_user.name)
     if htmx:
         return render_template("staff/_status.html", case=found, proc=procedure,
-                               statuses=_cases().statuses(case_id), announce=True)
+                               statuses=_cases().statuses(case_id), announce=True, **_status_cell_context(case_id))
     return redirect(url_for("staff.case", case_id=case_id) + f"#status-{procedure_id}")
 
 
