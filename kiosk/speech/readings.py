@@ -125,6 +125,17 @@ class Readings:
                 self._memo[text] = known
         return known
 
+    def remembered(self) -> dict[str, str]:
+        """Every reading worked out so far (text → reading)."""
+        return dict(self._memo)
+
+    def remember(self, known: Mapping[str, str]) -> None:
+        """Readings worked out earlier with the same rules, overrides and engine."""
+        for text, reading in known.items():
+            if len(self._memo) >= MEMO_SIZE:
+                break
+            self._memo.setdefault(text, reading)
+
     def _convert(self, text: str) -> str:
         text = _WORD_SPACE.sub("", unicodedata.normalize("NFKC", text))
         prepared = _prepare(self._without_glosses(text), self.overrides)
@@ -209,6 +220,7 @@ def reading_problems(content: Any, readings: Readings | None = None, catalogue: 
     from .texts import speech_texts, voices_of
 
     readings = readings or default_readings()
+    remembered = ReadingsMemoFile(readings)
     texts = speech_texts(content, catalogue)
     voices = voices_of(catalogue) if catalogue is not None else {"ja": "ja"}
     pairs = [
@@ -217,7 +229,53 @@ def reading_problems(content: Any, readings: Readings | None = None, catalogue: 
         if voices.get(code) == "ja"
         for key, text in own.items()
     ]
-    return problems_in(pairs, readings)
+    problems = problems_in(pairs, readings)
+    remembered.save()
+    return problems
+
+
+class ReadingsMemoFile:
+    """Readings worked out by an earlier `kiosk check`, kept beside the audio cache.
+
+    Loading pyopenjtalk and analysing every text takes over a second; the readings only change with the rules,
+    the override table or the pyopenjtalk version, which name the file. It is a cache: when it cannot be read
+    or written, the readings are worked out again."""
+
+    def __init__(self, readings: Readings) -> None:
+        import json
+        from importlib.metadata import PackageNotFoundError, version
+
+        from .service import default_cache_dir
+
+        try:
+            engine = version("pyopenjtalk-plus")
+        except PackageNotFoundError:
+            engine = "unknown"
+        self.readings = readings
+        self.path = default_cache_dir() / f"readings-{readings.digest}-{engine}.json"
+        try:
+            known = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        if isinstance(known, dict):
+            readings.remember({k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)})
+        self._loaded = len(readings.remembered())
+
+    def save(self) -> None:
+        """Write the readings back if new ones were worked out (atomically: checks may run side by side)."""
+        import json
+        import os
+
+        remembered = self.readings.remembered()
+        if len(remembered) == self._loaded:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps(remembered, ensure_ascii=False), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            pass  # a read-only or full disk: the next check works them out again
 
 
 def problems_in(texts: Iterable[tuple[str, str]], readings: Readings) -> list[str]:

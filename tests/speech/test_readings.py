@@ -190,3 +190,23 @@ def test_a_broken_table_makes_japanese_speech_unavailable_not_a_crash(tmp_path, 
     finally:
         monkeypatch.undo()
         reset_default_readings()
+
+
+def test_a_second_check_reuses_the_readings_and_a_changed_table_does_not(content, tmp_path, monkeypatch):
+    import kiosk.speech.readings as readings_module
+
+    monkeypatch.setenv("KIOSK_SPEECH_CACHE", str(tmp_path))
+    first = Readings({"国立市": "クニタチシ"})
+    assert reading_problems(content, readings=first) == []
+    saved = list(tmp_path.glob("readings-*.json"))
+    assert len(saved) == 1
+
+    def no_engine(text):
+        raise AssertionError(f"pyopenjtalk was asked again: {text}")
+
+    monkeypatch.setattr(readings_module, "frontend_nodes", no_engine)
+    again = Readings({"国立市": "クニタチシ"})
+    assert reading_problems(content, readings=again) == []  # every reading came from the file
+    changed = Readings({"国立市": "クニタチ"})  # another override table: another file, worked out afresh
+    with pytest.raises(AssertionError, match="pyopenjtalk was asked again"):
+        reading_problems(content, readings=changed)
