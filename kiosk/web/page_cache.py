@@ -75,6 +75,17 @@ def render_cached(template: str, key: tuple[Hashable, ...], **context: Any) -> s
     return page.replace(cache.placeholder, generate_csrf())
 
 
+def render_fragment(template: str, key: tuple[Hashable, ...], **context: Any) -> str:
+    """A part of a page that depends only on `key` and the resident's (or clerk's) language; no CSRF token."""
+    cache: PageCache = current_app.extensions["kiosk_pages"]
+    full_key = ("fragment", template, *key, state.language_code(), state.today())
+    fragment = cache.get(full_key)
+    if fragment is None:
+        fragment = render_template(template, **context)
+        cache.put(full_key, fragment)
+    return fragment
+
+
 def init_app(app: Flask, max_chars: int = 4_000_000) -> None:
     """One cache per app: at most about 8 MB per server process (Japanese text takes 2 bytes a character)."""
     app.extensions["kiosk_pages"] = PageCache(max_chars)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -11,9 +12,11 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
+from ..engine import Result
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
@@ -21,6 +24,8 @@ from ..store.cases import CaseStore, printed_code
 from ..store.models import Case
 from ..store.staff import StaffStore
 from . import state
+from .memo import answers_key
+from .page_cache import render_fragment
 from .resident import htmx
 
 bp = Blueprint("staff", __name__)
@@ -193,17 +198,39 @@ def case(case_id: int) -> str:
     """The case: answers, reasons, route, prefill data and each procedure's status."""
     found, result = _load_case(case_id)
     _cases().audit("view", current_user.name, case_id)
+    statuses = _cases().statuses(case_id)
+    route, answers = _case_sections(found, result, statuses)
     return render_template(
         "staff/case.html",
         case=found,
         result=result,
         flow=result.flow,
-        statuses=_cases().statuses(case_id),
         forms=forms_for(p.id for p in result.procedures),
         code=printed_code(found),
         staff_page=True,
-        **_status_cell_context(case_id),
+        route_html=route,
+        answers_html=answers,
     )
+
+
+_STATUS_SLOT = re.compile(r"<!--status:([a-z0-9_]+)-->")
+
+
+def _case_sections(found: Case, result: Result, statuses: dict[str, Any]) -> tuple[Markup, Markup]:
+    """The route with each procedure's 未・済 cell, and the answers.
+
+    The route and the answers follow from the answers alone and are rendered once for all clerks (a large
+    おくやみ case is ~50 rows); the cells, which change as clerks work, are rendered on every view and put
+    into the route's slots."""
+    key = (found.event, answers_key(result.progress.answers))
+    context = {"result": result, "flow": result.flow}
+    route = render_fragment("staff/_case_route.html", key, **context)
+    cells = render_template("staff/_status_cells.html", procedures=result.procedures, statuses=statuses,
+                            **_status_cell_context(found.id)).split("<!--cell-->")
+    by_procedure = dict(zip((proc.id for proc in result.procedures), cells, strict=False))
+    filled = _STATUS_SLOT.sub(lambda slot: by_procedure.get(slot.group(1), ""), route)
+    answers = render_fragment("staff/_case_answers.html", key, **context)
+    return Markup(filled), Markup(answers)
 
 
 def _status_cell_context(case_id: int) -> dict[str, Any]:

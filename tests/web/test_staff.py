@@ -213,6 +213,14 @@ def test_marking_a_procedure_done_is_shared_and_audited(app):
     other.get(location)
     assert re.search(r'id="status-setainushi_henko">\s*<span class="tag tag--done">済', other.page)
     assert ("status", "clerk", case_id) in audit_actions(app)
+    cells = other.page.count('class="status"')
+    # Another family with the same answers: the same route, but its own statuses.
+    neighbour = resident_with_slip(app, prefill=False)
+    their_case = scan(clerk, decode_slip(neighbour.page)).headers["Location"]
+    assert their_case != location
+    other.get(their_case)
+    assert re.search(r'id="status-setainushi_henko">\s*<span class="tag">未', other.page)
+    assert other.page.count('class="status"') == cells > 10 and "<!--status:" not in other.page
 
 
 def test_kiosk_staff_calls_appear_on_the_staff_screen(kiosk_app):
