@@ -64,26 +64,23 @@ def display_key() -> tuple[Hashable, ...]:
     )
 
 
-def render_cached(template: str, key: tuple[Hashable, ...], **context: Any) -> str:
-    """render_template for a page that depends only on `key` (plus display_key()) and the CSRF token."""
+def _with_token(full_key: tuple[Hashable, ...], template: str, context: dict[str, Any]) -> str:
     cache: PageCache = current_app.extensions["kiosk_pages"]
-    full_key = (template, *key, *display_key())
     page = cache.get(full_key)
     if page is None:
-        page = render_template(template, csrf_token=lambda: cache.placeholder, **context)
+        page = render_template(template, **{**context, "csrf_token": lambda: cache.placeholder})
         cache.put(full_key, page)
     return page.replace(cache.placeholder, generate_csrf())
 
 
+def render_cached(template: str, key: tuple[Hashable, ...], **context: Any) -> str:
+    """render_template for a page that depends only on `key` (plus display_key()) and the CSRF token."""
+    return _with_token((template, *key, *display_key()), template, context)
+
+
 def render_fragment(template: str, key: tuple[Hashable, ...], **context: Any) -> str:
-    """A part of a page that depends only on `key` and the resident's (or clerk's) language; no CSRF token."""
-    cache: PageCache = current_app.extensions["kiosk_pages"]
-    full_key = ("fragment", template, *key, state.language_code(), state.today())
-    fragment = cache.get(full_key)
-    if fragment is None:
-        fragment = render_template(template, **context)
-        cache.put(full_key, fragment)
-    return fragment
+    """A part of a page that depends only on `key`, the language and today (and the CSRF token)."""
+    return _with_token(("fragment", template, *key, state.language_code(), state.today()), template, context)
 
 
 def init_app(app: Flask, max_chars: int = 4_000_000) -> None:

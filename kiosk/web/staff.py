@@ -220,13 +220,15 @@ def _case_sections(found: Case, result: Result, statuses: dict[str, Any]) -> tup
     """The route with each procedure's 未・済 cell, and the answers.
 
     The route and the answers follow from the answers alone and are rendered once for all clerks (a large
-    おくやみ case is ~50 rows); the cells, which change as clerks work, are rendered on every view and put
+    おくやみ case is ~50 rows); the cells, which change as clerks work, are kept per case and statuses and put
     into the route's slots."""
     key = (found.event, answers_key(result.progress.answers))
     context = {"result": result, "flow": result.flow}
     route = render_fragment("staff/_case_route.html", key, **context)
-    cells = render_template("staff/_status_cells.html", procedures=result.procedures, statuses=statuses,
-                            **_status_cell_context(found.id)).split("<!--cell-->")
+    # The cells change only when a clerk marks a procedure: kept per case and statuses.
+    marks = tuple(sorted((pid, row.status, row.updated_by or "") for pid, row in statuses.items()))
+    cells = render_fragment("staff/_status_cells.html", (*key, found.id, marks), procedures=result.procedures,
+                            statuses=statuses, **_status_cell_context(found.id)).split("<!--cell-->")
     by_procedure = dict(zip((proc.id for proc in result.procedures), cells, strict=False))
     filled = _STATUS_SLOT.sub(lambda slot: by_procedure.get(slot.group(1), ""), route)
     answers = render_fragment("staff/_case_answers.html", key, **context)
