@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -11,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from .write_queue import WriteQueue
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,11 +34,8 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer at a time, and a writer that finds the file locked sleeps (1, 2, 5, 10 ms…)
-        # before it tries again. Threads of one process queue on a lock instead, which wakes them at once.
-        self._write_lock: threading.RLock | nullcontext[None] = (
-            threading.RLock() if url.startswith("sqlite") else nullcontext()
-        )
+        # SQLite has one writer at a time: short writes on hot paths queue for it (see write_queue).
+        self._write_queue = WriteQueue(_sqlite_file(self.engine)) if url.startswith("sqlite") else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -53,7 +51,7 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A connection for a short write transaction (committed on success)."""
-        with self._write_lock, self.engine.begin() as connection:
+        with self._write_queue.hold() if self._write_queue else nullcontext(), self.engine.begin() as connection:
             yield connection
 
     def upgrade(self) -> None:
@@ -67,6 +65,12 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The database file of a SQLite engine (None in memory)."""
+    name = engine.url.database
+    return Path(name).resolve() if name and name != ":memory:" and not name.startswith("file:") else None
 
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_htmx import HTMX
 from werkzeug.wrappers import Response
 
-from ..engine import AnswerError, parse_answer
+from ..engine import AnswerError, Progress, parse_answer
 from ..engine.model import Flow, Question
 from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
@@ -93,7 +93,8 @@ def question(event: str, question_id: str) -> Any:
     current = flow.question_map.get(question_id)
     if current is None or not progress.asks(current.id):
         return redirect(_next_location(flow))
-    return _render_question(flow, current, progress.answers.get(current.id), change=request.args.get("change") == "1")
+    return _render_question(flow, current, progress.answers.get(current.id), change=request.args.get("change") == "1",
+                            progress=progress)
 
 
 def _render_question(
@@ -104,8 +105,9 @@ def _render_question(
     error: AnswerError | None = None,
     raw: dict[str, Any] | None = None,
     status: int = 200,
+    progress: Progress | None = None,
 ) -> Any:
-    progress = state.progress(flow)
+    progress = progress or state.progress(flow)
     previous = progress.previous_question(current.id)
     if change:
         back = url_for("resident.check", event=flow.id)

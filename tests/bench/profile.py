@@ -89,6 +89,17 @@ def cpu_ms(request: Callable[[int], object], requests: int) -> float:
     return statistics.median(batches)
 
 
+def switch_off_caches(app: Any) -> None:
+    """Nothing kept between requests: what the first view of a page costs."""
+    import kiosk.web.slip
+    from kiosk.web.memo import EngineMemo
+    from kiosk.web.page_cache import PageCache
+
+    app.extensions["kiosk_pages"] = PageCache(max_chars=0)
+    app.extensions["kiosk_memo"] = EngineMemo(app.extensions["kiosk_content"], paths=0, results=0)
+    kiosk.web.slip.qr_svg = kiosk.web.slip.qr_svg.__wrapped__  # type: ignore[attr-defined]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.profile")
     parser.add_argument("endpoint", choices=[*ENDPOINTS, "all"])
@@ -96,11 +107,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument("--cold", action="store_true",
+                        help="switch off the page cache, the engine memo and the QR cache: every request renders "
+                             "and resolves from scratch (a resident's first view)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosk-profile-") as folder:
         app = create_app({"KIOSK_DATABASE_URL": f"sqlite:///{Path(folder) / 'kiosk.sqlite3'}",
                           "SECRET_KEY": "benchmark-secret-key-0123456789", "KIOSK_MODE": "home"})
         app.extensions["kiosk_staff"].add(*STAFF, "staff")
+        if args.cold:
+            switch_off_caches(app)
         resident = Client(app)
         answer_all(resident, scenario_answers(SCENARIO))
         resident.get("/okuyami/slip")
