@@ -35,23 +35,30 @@ class WriteQueue:
         """Hold the write lock for the duration of the block."""
         with self._threads:
             self._depth += 1
+            locked = self._depth == 1 and self._lock_file()
             try:
-                if self._depth == 1:
-                    self._lock_file(True)
-                try:
-                    yield
-                finally:
-                    if self._depth == 1:
-                        self._lock_file(False)
+                yield
             finally:
+                if locked:
+                    self._unlock_file()
                 self._depth -= 1
 
-    def _lock_file(self, lock: bool) -> None:
+    def _lock_file(self) -> bool:
         if fcntl is None or self.lock_file is None:
-            return
-        if self._pid != os.getpid():
+            return False
+        if self._descriptor is None or self._pid != os.getpid():
             # An flock belongs to an open file, which a forked worker shares with its parent: open our own.
-            self._descriptor = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                self._descriptor = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                # The folder is gone or read-only: only threads queue, and the write itself reports the
+                # problem as the database error it is (a clear 503 page, not a crash).
+                self._descriptor = None
+                return False
             self._pid = os.getpid()
-        assert self._descriptor is not None
-        fcntl.flock(self._descriptor, fcntl.LOCK_EX if lock else fcntl.LOCK_UN)
+        fcntl.flock(self._descriptor, fcntl.LOCK_EX)
+        return True
+
+    def _unlock_file(self) -> None:
+        if fcntl is not None and self._descriptor is not None:
+            fcntl.flock(self._descriptor, fcntl.LOCK_UN)

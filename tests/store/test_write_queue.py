@@ -44,3 +44,12 @@ def test_threads_take_turns_and_a_writer_may_nest(tmp_path):
     for thread in threads:
         thread.join(timeout=10)
     assert not inside and not any(thread.is_alive() for thread in threads)
+
+
+def test_a_missing_folder_leaves_the_error_to_the_database(tmp_path):
+    queue = WriteQueue(tmp_path / "gone" / "kiosk.sqlite3")  # the folder went away (an outage)
+    with queue.hold():
+        pass  # no crash here: the write itself fails with the database's own error, shown as the 503 page
+    (tmp_path / "gone").mkdir()
+    with queue.hold():
+        assert (tmp_path / "gone" / "kiosk.sqlite3.write-lock").exists()  # back: writers queue again
