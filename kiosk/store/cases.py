@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from ..slip.reference import format_reference_code, new_reference_code
 from .database import Database
@@ -13,6 +13,10 @@ from .models import AuditEntry, Case, CaseProcedure, StaffCall
 from .sessions import aware_utc, now
 
 UNCHANGED_REFRESH = timedelta(hours=1)
+# Built once: a slip shown again checks its case with this, usually instead of writing.
+_CASE_STATE = select(Case.event, Case.answers, Case.prefill, Case.updated_at, Case.reference_code, Case.source).where(
+    Case.id == bindparam("id")
+)
 
 
 class CaseStore:
@@ -32,16 +36,12 @@ class CaseStore:
     ) -> Case:
         """Create a case, or update the resident's own earlier case (idempotent slip creation)."""
         moment = now()
+        if case_id is not None:
+            unchanged = self._unchanged(case_id, event, answers, prefill, moment)
+            if unchanged is not None:
+                return unchanged  # shown again unchanged: no write (the retention period moves on at most hourly)
         with self.database.session() as db:
             case = db.get(Case, case_id) if case_id is not None else None
-            if (
-                case is not None
-                and case.event == event
-                and case.answers == answers
-                and case.prefill == prefill
-                and aware_utc(case.updated_at) > moment - UNCHANGED_REFRESH
-            ):
-                return case  # shown again unchanged: no write (the retention period moves on at most hourly)
             if case is None or case.event != event:
                 case = Case(created_at=moment, reference_code=self._unused_code(db), event=event, source=source)
                 db.add(case)
@@ -51,6 +51,23 @@ class CaseStore:
             case.purge_after = moment + keep_for
             db.flush()
             return case
+
+    def _unchanged(
+        self, case_id: int, event: str, answers: dict[str, Any], prefill: dict[str, Any], moment: datetime
+    ) -> Case | None:
+        """The case (detached, read with one Core query) if it already holds exactly this, saved recently."""
+        with self.database.engine.connect() as connection:
+            row = connection.execute(_CASE_STATE, {"id": case_id}).first()
+        if (
+            row is None
+            or row.event != event
+            or row.answers != answers
+            or row.prefill != prefill
+            or aware_utc(row.updated_at) <= moment - UNCHANGED_REFRESH
+        ):
+            return None
+        return Case(id=case_id, event=event, answers=answers, prefill=prefill, updated_at=row.updated_at,
+                    reference_code=row.reference_code, source=row.source)
 
     @staticmethod
     def _unused_code(db: Any) -> str:
