@@ -14,6 +14,8 @@ Nothing is downloaded: pyopenjtalk-plus bundles its dictionary, onnxruntime its 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import threading
 import unicodedata
@@ -21,6 +23,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -242,10 +245,7 @@ class ReadingsMemoFile:
     or written, the readings are worked out again."""
 
     def __init__(self, readings: Readings) -> None:
-        import json
-        from importlib.metadata import PackageNotFoundError, version
-
-        from .service import default_cache_dir
+        from .service import default_cache_dir  # not at the top: service imports this module
 
         try:
             engine = version("pyopenjtalk-plus")
@@ -263,9 +263,6 @@ class ReadingsMemoFile:
 
     def save(self) -> None:
         """Write the readings back if new ones were worked out (atomically: checks may run side by side)."""
-        import json
-        import os
-
         remembered = self.readings.remembered()
         if len(remembered) == self._loaded:
             return

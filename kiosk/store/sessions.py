@@ -80,7 +80,7 @@ class SessionStore:
 
     def save(
         self, session_id: str, data: dict[str, Any], lifetime: timedelta, kind: str = "web", mode: str = "home"
-    ) -> datetime:
+    ) -> None:
         """Create or replace a session, valid for `lifetime` from now (longer while a resume code holds it)."""
         moment = now()
         expires_at = moment + lifetime
@@ -92,14 +92,12 @@ class SessionStore:
                 connection.execute(
                     insert(ResidentSession).values(id=session_id, kind=kind, mode=mode, created_at=moment, **values)
                 )
-        return expires_at
 
-    def extend(self, session_id: str, lifetime: timedelta) -> datetime:
+    def extend(self, session_id: str, lifetime: timedelta) -> None:
         """Keep an unchanged session alive for `lifetime` from now, without rewriting its data."""
         expires_at = now() + lifetime
         with self.database.writing() as connection:
             connection.execute(_EXTEND, {"session_id": session_id, "expires_at": expires_at})
-        return expires_at
 
     def delete(self, session_id: str) -> None:
         """Delete a session and its resume codes."""

@@ -209,7 +209,7 @@ def result(event: str) -> str | Response:
     outcome = state.result(flow)
     checked = state.checked_items(flow)
     speech = read_aloud(lambda: utterances.for_result(outcome))  # also remembers what to read aloud
-    key = (flow.id, answers_key(state.answers_for(flow)), tuple(sorted(checked)))
+    key = (flow.id, answers_key(outcome.progress.answers), tuple(sorted(checked)))
     return render_cached("resident/result.html", key, flow=flow, result=outcome, checked=checked, speech=speech)
 
 
@@ -219,8 +219,9 @@ def print_checklist(event: str) -> str | Response:
     flow = flow_or_404(event)
     if not state.progress(flow).complete:
         return redirect(_next_location(flow))
-    key = (flow.id, answers_key(state.answers_for(flow)))
-    return render_cached("resident/print.html", key, flow=flow, result=state.result(flow))
+    outcome = state.result(flow)
+    key = (flow.id, answers_key(outcome.progress.answers))
+    return render_cached("resident/print.html", key, flow=flow, result=outcome)
 
 
 @bp.get("/<event>/result.ics")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -213,26 +212,17 @@ def case(case_id: int) -> str:
     )
 
 
-_STATUS_SLOT = re.compile(r"<!--status:([a-z0-9_]+)-->")
-
-
 def _case_sections(found: Case, result: Result, statuses: dict[str, Any]) -> tuple[Markup, Markup]:
     """The route with each procedure's 未・済 cell, and the answers.
 
-    The route and the answers follow from the answers alone and are rendered once for all clerks (a large
-    おくやみ case is ~50 rows); the cells, which change as clerks work, are kept per case and statuses and put
-    into the route's slots."""
+    Both follow from the answers (and the route from the statuses): kept per case and statuses, and the
+    answers once for every case with the same answers. The prefill (personal data) is never kept."""
     key = (found.event, answers_key(result.progress.answers))
-    context = {"result": result, "flow": result.flow}
-    route = render_fragment("staff/_case_route.html", key, **context)
-    # The cells change only when a clerk marks a procedure: kept per case and statuses.
     marks = tuple(sorted((pid, row.status, row.updated_by or "") for pid, row in statuses.items()))
-    cells = render_fragment("staff/_status_cells.html", (*key, found.id, marks), procedures=result.procedures,
-                            statuses=statuses, **_status_cell_context(found.id)).split("<!--cell-->")
-    by_procedure = dict(zip((proc.id for proc in result.procedures), cells, strict=False))
-    filled = _STATUS_SLOT.sub(lambda slot: by_procedure.get(slot.group(1), ""), route)
-    answers = render_fragment("staff/_case_answers.html", key, **context)
-    return Markup(filled), Markup(answers)
+    route = render_fragment("staff/_case_route.html", (*key, found.id, marks), result=result, flow=result.flow,
+                            statuses=statuses, **_status_cell_context(found.id))
+    answers = render_fragment("staff/_case_answers.html", key, result=result, flow=result.flow)
+    return Markup(route), Markup(answers)
 
 
 def _status_cell_context(case_id: int) -> dict[str, Any]:
