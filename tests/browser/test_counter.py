@@ -61,6 +61,14 @@ def test_slip_to_counter_to_printed_form(home: Page, home_site: Site, new_contex
     expect(clerk.locator("h1")).to_contain_text("受付番号")
     expect(clerk.locator("main")).to_contain_text("山田 太郎")
     expect(clerk.locator("main")).to_contain_text("後期高齢者医療 資格喪失届")
+    # Marking a procedure done swaps just its cell (htmx), says so to screen readers, and survives a reload.
+    cell = clerk.locator("#status-koki_shikaku_soshitsu")
+    cell.get_by_role("button", name="済にする").click()
+    expect(clerk.locator("#status-koki_shikaku_soshitsu .tag")).to_have_text("済")
+    expect(clerk.locator("#live")).to_contain_text("後期高齢者医療")
+    clerk.reload()
+    expect(clerk.locator("#status-koki_shikaku_soshitsu .tag")).to_have_text("済")
+    expect(clerk.locator("#status-koki_shikaku_soshitsu").get_by_role("button", name="未に戻す")).to_be_visible()
     clerk.get_by_role("link", name="この案件の書類をまとめて印刷する").click()
     pdf = tmp_path / "forms.pdf"
     clerk.pdf(path=str(pdf), prefer_css_page_size=True)
