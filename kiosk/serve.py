@@ -71,6 +71,11 @@ def _Gunicorn(base: type, host: str, port: int, workers: int, threads: int) -> A
                 "timeout": 30,
                 "graceful_timeout": 10,
                 "keepalive": 5,
+                # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+                # over them. With one shared socket, whichever worker wakes first accepts a whole burst of
+                # connections: kept alive, 32 connections stayed 32/0 on one worker as often as not, and that
+                # worker's core did all the work while the other idled (docs/benchmarks.md).
+                "reuse_port": True,
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)

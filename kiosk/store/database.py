@@ -10,7 +10,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import ClauseElement
 
+from .prepared import Prepared
 from .write_queue import WriteQueue
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -53,6 +55,11 @@ class Database:
         """A connection for a short write transaction (committed on success)."""
         with self._write_queue.hold() if self._write_queue else nullcontext(), self.engine.begin() as connection:
             yield connection
+
+    def prepare(self, statement: ClauseElement) -> Prepared:
+        """A hot statement compiled once and run on a pooled DBAPI connection (prepared.py); writes queue as in
+        writing()."""
+        return Prepared(self.engine, statement, self._write_queue.hold if self._write_queue else None)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (Alembic)."""

@@ -17,12 +17,17 @@ RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, 
 RESUME_LENGTH = 8
 MAX_RESUME_ATTEMPTS = 5
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what new_session_id makes (token_urlsafe)
-# Built once: this runs on every request, and SQLAlchemy then reuses the compiled statement.
+# Built once and run as prepared statements (prepared.py): a session is read on every request and written on
+# every answer.
 _FETCH = select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == bindparam("id"))
 _UPDATE = (
     update(ResidentSession)
     .where(ResidentSession.id == bindparam("session_id"))
     .values(data=bindparam("data"), updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at"))
+)
+_INSERT = insert(ResidentSession).values(
+    id=bindparam("session_id"), kind=bindparam("kind"), mode=bindparam("mode"), created_at=bindparam("updated_at"),
+    data=bindparam("data"), updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at"),
 )
 _EXTEND = (
     update(ResidentSession)
@@ -58,20 +63,22 @@ class SessionStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._fetch = database.prepare(_FETCH)
+        self._update = database.prepare(_UPDATE)
+        self._insert = database.prepare(_INSERT)
+        self._extend = database.prepare(_EXTEND)
 
     def fetch(self, session_id: str) -> StoredSession | None:
         """The session's data and expiry, or None if it does not exist or has expired."""
         if not _SESSION_ID.fullmatch(session_id):  # not one of ours (PostgreSQL refuses NUL in a query)
             return None
-        # Core, not the ORM: the row is only read here.
-        with self.database.engine.connect() as connection:
-            row = connection.execute(_FETCH, {"id": session_id}).first()
+        row = self._fetch.first(id=session_id)
         if row is None:
             return None
-        expires_at = aware_utc(row.expires_at)
+        data, expires_at = row[0], aware_utc(row[1])
         if expires_at <= now():
             return None
-        return StoredSession(dict(row.data), expires_at)
+        return StoredSession(dict(data), expires_at)
 
     def load(self, session_id: str) -> dict[str, Any] | None:
         """The session's data, or None if it does not exist or has expired."""
@@ -86,18 +93,15 @@ class SessionStore:
         expires_at = moment + lifetime
         if data.get("resume_until"):
             expires_at = max(expires_at, datetime.fromisoformat(data["resume_until"]))
-        values = {"data": data, "updated_at": moment, "expires_at": expires_at}
-        with self.database.writing() as connection:
-            if not connection.execute(_UPDATE, {"session_id": session_id, **values}).rowcount:
-                connection.execute(
-                    insert(ResidentSession).values(id=session_id, kind=kind, mode=mode, created_at=moment, **values)
-                )
+        values = {"session_id": session_id, "data": data, "updated_at": moment, "expires_at": expires_at}
+        # Update, else insert: only the browser that was sent a new id can save it, and it is sent with the
+        # response of the request that first saves it, so two requests never insert the same id.
+        if not self._update.execute(**values):
+            self._insert.execute(kind=kind, mode=mode, **values)
 
     def extend(self, session_id: str, lifetime: timedelta) -> None:
         """Keep an unchanged session alive for `lifetime` from now, without rewriting its data."""
-        expires_at = now() + lifetime
-        with self.database.writing() as connection:
-            connection.execute(_EXTEND, {"session_id": session_id, "expires_at": expires_at})
+        self._extend.execute(session_id=session_id, expires_at=now() + lifetime)
 
     def delete(self, session_id: str) -> None:
         """Delete a session and its resume codes."""

@@ -16,9 +16,9 @@ from collections.abc import Hashable
 from typing import Any
 
 from flask import Flask, current_app, render_template, request, session
-from flask_wtf.csrf import generate_csrf
 
 from . import state
+from .csrf_tokens import csrf_token
 
 
 class PageCache:
@@ -70,7 +70,7 @@ def _with_token(full_key: tuple[Hashable, ...], template: str, context: dict[str
     if page is None:
         page = render_template(template, **{**context, "csrf_token": lambda: cache.placeholder})
         cache.put(full_key, page)
-    return page.replace(cache.placeholder, generate_csrf())
+    return page.replace(cache.placeholder, csrf_token())
 
 
 def render_cached(template: str, key: tuple[Hashable, ...], **context: Any) -> str:

@@ -1,9 +1,10 @@
 """The benchmark suite: `python -m tests.bench.run` (or `make bench`).
 
 Everything is measured in one run, side by side, as ratios against a bare Flask "hello" app served with the
-same gunicorn settings as `kiosk serve` (gthread, 2 workers × 4 threads, the same keep-alive, timeouts and
-access log), both on 127.0.0.1, with wrk on the same machine. Absolute numbers depend on the machine and on
-whatever else runs on it; the ratios are what the targets are about (docs/benchmarks.md).
+same gunicorn settings as `kiosk serve` (gthread, 2 workers × 4 threads, a listening socket per worker, the
+same keep-alive, timeouts and access log), both on 127.0.0.1, with wrk on the same machine. Absolute numbers
+depend on the machine and on whatever else runs on it; the ratios are what the targets are about
+(docs/benchmarks.md).
 
 Steps: start both servers on free loopback ports; drive the app like a resident and a clerk to prepare
 sessions (the largest おくやみ result, its slip and case, a staff login); for each endpoint a 2 s wrk warm-up and
@@ -291,7 +292,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             hello_port, app_port = free_port(), free_port()
             hello = Server("hello", [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class",
                                      "gthread", "--threads", str(THREADS), "--bind", f"127.0.0.1:{hello_port}",
-                                     "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "10",
+                                     "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "10", "--reuse-port",
                                      "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
                                      "--error-logfile", "-", "tests.bench.hello:app"],
                            env, workdir / "hello.log", hello_port)
@@ -446,8 +447,9 @@ def report(data: dict[str, Any]) -> tuple[str, bool]:
         "",
         f"**Load.** `wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` after a "
         f"{args.warmup} s warm-up, on 127.0.0.1; wrk runs on the same cores. Servers: gunicorn gthread, "
-        f"{WORKERS} workers × {THREADS} threads, for both. {args.rounds} round(s); hello is measured before the "
-        f"first round and after each, and each round's ratios use the mean of the hello runs around it "
+        f"{WORKERS} workers × {THREADS} threads, a listening socket per worker (`reuse_port`), for both. "
+        f"{args.rounds} round(s); hello is measured before the first round and after each, and each round's "
+        f"ratios use the mean of the hello runs around it "
         f"(hello: {hello_text}). With several rounds the table shows medians, and the range of the ratios.",
         "",
         "| endpoint | req/s | × hello | target | p50 ms | p99 ms | p99 × hello | target | statuses |",

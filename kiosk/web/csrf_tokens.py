@@ -1,0 +1,66 @@
+"""CSRF tokens signed once per session instead of on every page.
+
+Flask-WTF keeps a random secret in the session and signs it (HMAC with a derived key, a timestamp and
+base64) for every request that shows a form: on a question page that signing was a sixth of the request.
+Tokens here never expire on their own (WTF_CSRF_TIME_LIMIT is None: they live as long as the server-side
+session), so the token signed for a session's secret stays valid for as long as that secret does and can be
+shown again. A new secret (a reset session) gets a new token. Validation is Flask-WTF's, unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import Flask, current_app, g, session
+from flask_wtf.csrf import generate_csrf
+
+FIELD = "csrf_token"  # Flask-WTF's default field, session key and `g` attribute
+
+
+class SignedTokens:
+    """A thread-safe LRU of session secret → signed token."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self.size = size
+        self._tokens: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, secret: str) -> str | None:
+        """The token signed for a secret, if kept."""
+        with self._lock:
+            token = self._tokens.get(secret)
+            if token is not None:
+                self._tokens.move_to_end(secret)
+            return token
+
+    def put(self, secret: str, token: str) -> None:
+        """Keep a signed token, forgetting the least recently used one when full."""
+        with self._lock:
+            self._tokens[secret] = token
+            self._tokens.move_to_end(secret)
+            while len(self._tokens) > self.size:
+                self._tokens.popitem(last=False)
+
+
+def csrf_token() -> str:
+    """The request's CSRF token: Flask-WTF's generate_csrf, signed once per session secret."""
+    token = g.get(FIELD)
+    if isinstance(token, str):  # already chosen for this request (or re-sent by the outage page)
+        return token
+    tokens: SignedTokens = current_app.extensions["kiosk_csrf_tokens"]
+    secret = session.get(FIELD)
+    if isinstance(secret, str):
+        kept = tokens.get(secret)
+        if kept is not None:
+            setattr(g, FIELD, kept)
+            return kept
+    signed: str = generate_csrf()
+    tokens.put(session[FIELD], signed)
+    return signed
+
+
+def init_app(app: Flask) -> None:
+    """Templates call csrf_token() as before; it now reuses the session's signed token."""
+    app.extensions["kiosk_csrf_tokens"] = SignedTokens()
+    app.jinja_env.globals["csrf_token"] = csrf_token
