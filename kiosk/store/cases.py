@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select
 
@@ -13,10 +13,28 @@ from .models import AuditEntry, Case, CaseProcedure, StaffCall
 from .sessions import aware_utc, now
 
 UNCHANGED_REFRESH = timedelta(hours=1)
-# Built once: a slip shown again checks its case with this, usually instead of writing.
-_CASE_STATE = select(Case.event, Case.answers, Case.prefill, Case.updated_at, Case.reference_code, Case.source).where(
-    Case.id == bindparam("id")
-)
+# Run as prepared statements (prepared.py): a slip shown again reads its case, and every staff view of a case
+# reads it with its statuses and writes an audit entry.
+_CASE_COLUMNS = (Case.id, Case.reference_code, Case.event, Case.answers, Case.prefill, Case.source, Case.created_at,
+                 Case.updated_at, Case.purge_after)
+_CASE = select(*_CASE_COLUMNS).where(Case.id == bindparam("id"))
+_STATUSES = select(CaseProcedure.procedure_id, CaseProcedure.status, CaseProcedure.updated_by,
+                   CaseProcedure.updated_at).where(CaseProcedure.case_id == bindparam("case_id"))
+_AUDIT = insert(AuditEntry).values(at=bindparam("at"), staff=bindparam("staff"), action=bindparam("action"),
+                                   case_id=bindparam("case_id"), detail=bindparam("detail"))
+
+
+class ProcedureStatus(NamedTuple):
+    """A procedure's 未・済 as last set: by whom and when."""
+
+    status: str
+    updated_by: str | None
+    updated_at: datetime | None
+
+
+def _detached_case(row: tuple[Any, ...]) -> Case:
+    """A Case built from a row of _CASE_COLUMNS, outside any ORM session (read-only use)."""
+    return Case(**{column.key: value for column, value in zip(_CASE_COLUMNS, row, strict=True)})
 
 
 class CaseStore:
@@ -24,6 +42,9 @@ class CaseStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._case = database.prepare(_CASE)
+        self._statuses = database.prepare(_STATUSES)
+        self._audit = database.prepare(_AUDIT)
 
     def save_case(
         self,
@@ -55,19 +76,19 @@ class CaseStore:
     def _unchanged(
         self, case_id: int, event: str, answers: dict[str, Any], prefill: dict[str, Any], moment: datetime
     ) -> Case | None:
-        """The case (detached, read with one Core query) if it already holds exactly this, saved recently."""
-        with self.database.engine.connect() as connection:
-            row = connection.execute(_CASE_STATE, {"id": case_id}).first()
+        """The case (detached, read with one prepared query) if it already holds exactly this, saved recently."""
+        row = self._case.first(id=case_id)
+        if row is None:
+            return None
+        case = _detached_case(row)
         if (
-            row is None
-            or row.event != event
-            or row.answers != answers
-            or row.prefill != prefill
-            or aware_utc(row.updated_at) <= moment - UNCHANGED_REFRESH
+            case.event != event
+            or case.answers != answers
+            or case.prefill != prefill
+            or aware_utc(case.updated_at) <= moment - UNCHANGED_REFRESH
         ):
             return None
-        return Case(id=case_id, event=event, answers=answers, prefill=prefill, updated_at=row.updated_at,
-                    reference_code=row.reference_code, source=row.source)
+        return case
 
     @staticmethod
     def _unused_code(db: Any) -> str:
@@ -77,10 +98,12 @@ class CaseStore:
                 return code
 
     def get(self, case_id: int) -> Case | None:
-        """A case by id, unless purged."""
-        with self.database.session() as db:
-            case = db.get(Case, case_id)
-            return case if case is not None and aware_utc(case.purge_after) > now() else None
+        """A case by id, unless purged (detached: for reading)."""
+        row = self._case.first(id=case_id)
+        if row is None:
+            return None
+        case = _detached_case(row)
+        return case if aware_utc(case.purge_after) > now() else None
 
     def by_reference_code(self, code: str) -> Case | None:
         """A case by its printed reference code (canonical form)."""
@@ -88,11 +111,9 @@ class CaseStore:
             case = db.scalar(select(Case).where(Case.reference_code == code))
             return case if case is not None and aware_utc(case.purge_after) > now() else None
 
-    def statuses(self, case_id: int) -> dict[str, CaseProcedure]:
-        """Procedure id → status row."""
-        with self.database.session() as db:
-            rows = db.scalars(select(CaseProcedure).where(CaseProcedure.case_id == case_id)).all()
-            return {row.procedure_id: row for row in rows}
+    def statuses(self, case_id: int) -> dict[str, ProcedureStatus]:
+        """Procedure id → its status, for the procedures a clerk has marked."""
+        return {row[0]: ProcedureStatus(*row[1:]) for row in self._statuses.all(case_id=case_id)}
 
     def set_status(self, case_id: int, procedure_id: str, status: str, staff: str) -> None:
         """Mark a procedure 未 (todo) or 済 (done); the last writer wins per procedure, never per case."""
@@ -116,10 +137,7 @@ class CaseStore:
 
     def audit(self, action: str, staff: str | None, case_id: int | None = None, detail: str = "") -> None:
         """Record an action. `detail` must never contain personal data."""
-        with self.database.writing() as connection:  # on every case view: a short write, queued per process
-            connection.execute(
-                insert(AuditEntry).values(at=now(), staff=staff, action=action, case_id=case_id, detail=detail)
-            )
+        self._audit.execute(at=now(), staff=staff, action=action, case_id=case_id, detail=detail)
 
     def audit_log(self, limit: int = 500) -> list[AuditEntry]:
         """The newest audit entries."""

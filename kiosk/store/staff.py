@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .database import Database
@@ -15,6 +16,18 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 ROLES = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 10
+# Every staff page loads the clerk: a prepared statement (prepared.py).
+_ACTIVE_USER = select(StaffUser.id, StaffUser.name, StaffUser.role).where(
+    StaffUser.id == bindparam("id"), StaffUser.active.is_(True)
+)
+
+
+class StaffMember(NamedTuple):
+    """An active account as a request needs it: no password hash."""
+
+    id: int
+    name: str
+    role: str
 
 
 class StaffStore:
@@ -22,6 +35,7 @@ class StaffStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._active_user = database.prepare(_ACTIVE_USER)
 
     def add(self, name: str, password: str, role: str) -> StaffUser:
         """Create an account (or reset its password and role)."""
@@ -43,11 +57,10 @@ class StaffStore:
             db.flush()
             return user
 
-    def get(self, user_id: int) -> StaffUser | None:
+    def get(self, user_id: int) -> StaffMember | None:
         """An active account by id."""
-        with self.database.session() as db:
-            user = db.get(StaffUser, user_id)
-            return user if user is not None and user.active else None
+        row = self._active_user.first(id=user_id)
+        return StaffMember(*row) if row is not None else None
 
     def authenticate(self, name: str, password: str) -> tuple[StaffUser | None, str]:
         """(user, "ok") or (None, "invalid" | "locked"). Failures count towards a lockout."""

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from ..store import SessionStore
-from . import api, csrf_tokens, errors, health, page_cache, resident, security, slip, speech, staff, templating
+from . import api, csrf_tokens, errors, health, page_cache, resident, security, slip, speech, staff, templating, urls
 from .session import ServerSessionInterface
 
 csrf = CSRFProtect()
@@ -20,6 +20,7 @@ def init_web(app: Flask, sessions: SessionStore) -> None:
     csrf_tokens.init_app(app)  # after CSRFProtect: replaces its csrf_token() template global
     resident.htmx.init_app(app)
     templating.init_app(app)
+    urls.init_app(app)
     page_cache.init_app(app)
     security.init_app(app)
     staff.init_app(app)

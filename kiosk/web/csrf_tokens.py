@@ -63,4 +63,7 @@ def csrf_token() -> str:
 def init_app(app: Flask) -> None:
     """Templates call csrf_token() as before; it now reuses the session's signed token."""
     app.extensions["kiosk_csrf_tokens"] = SignedTokens()
+    # CSRFProtect puts its generate_csrf both among the globals and into every template context: replace both
+    # (context processors apply in order, so this one's value wins).
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -201,7 +201,7 @@ def check(event: str) -> str | Response:
 
 
 @bp.get("/<event>/result")
-def result(event: str) -> str | Response:
+def result(event: str) -> bytes | Response:
     """The procedures, route, deadlines and checklist."""
     flow = flow_or_404(event)
     if not state.progress(flow).complete:
@@ -214,7 +214,7 @@ def result(event: str) -> str | Response:
 
 
 @bp.get("/<event>/result/print")
-def print_checklist(event: str) -> str | Response:
+def print_checklist(event: str) -> bytes | Response:
     """A print-friendly list of procedures, deadlines and things to bring."""
     flow = flow_or_404(event)
     if not state.progress(flow).complete:

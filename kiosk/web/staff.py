@@ -11,11 +11,9 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
-from ..engine import Result
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
@@ -24,7 +22,7 @@ from ..store.models import Case
 from ..store.staff import StaffStore
 from . import state
 from .memo import answers_key
-from .page_cache import render_fragment
+from .page_cache import render_cached
 from .resident import htmx
 
 bp = Blueprint("staff", __name__)
@@ -193,36 +191,23 @@ def _load_case(case_id: int) -> tuple[Case, Any]:
 
 @bp.get("/cases/<int:case_id>")
 @login_required
-def case(case_id: int) -> str:
+def case(case_id: int) -> bytes:
     """The case: answers, reasons, route, prefill data and each procedure's status."""
     found, result = _load_case(case_id)
     _cases().audit("view", current_user.name, case_id)
     statuses = _cases().statuses(case_id)
-    route, answers = _case_sections(found, result, statuses)
-    return render_template(
-        "staff/case.html",
-        case=found,
-        result=result,
-        flow=result.flow,
-        forms=forms_for(p.id for p in result.procedures),
-        code=printed_code(found),
-        staff_page=True,
-        route_html=route,
-        answers_html=answers,
-    )
-
-
-def _case_sections(found: Case, result: Result, statuses: dict[str, Any]) -> tuple[Markup, Markup]:
-    """The route with each procedure's 未・済 cell, and the answers.
-
-    Both follow from the answers (and the route from the statuses): kept per case and statuses, and the
-    answers once for every case with the same answers. The prefill (personal data) is never kept."""
-    key = (found.event, answers_key(result.progress.answers))
+    # Everything on the page but the personal details follows from the case's answers and statuses and the
+    # clerk (the menu shows their name and role): kept, as resident pages are. The personal details are
+    # rendered on every view into their slot and never kept.
     marks = tuple(sorted((pid, row.status, row.updated_by or "") for pid, row in statuses.items()))
-    route = render_fragment("staff/_case_route.html", (*key, found.id, marks), result=result, flow=result.flow,
-                            statuses=statuses, **_status_cell_context(found.id))
-    answers = render_fragment("staff/_case_answers.html", key, result=result, flow=result.flow)
-    return Markup(route), Markup(answers)
+    key = (found.id, found.event, found.reference_code, answers_key(result.progress.answers), marks,
+           current_user.name, current_user.role)
+    prefill = render_template("staff/_case_prefill.html", prefill=found.prefill)
+    return render_cached(
+        "staff/case.html", key, slots={"prefill": prefill}, case_id=found.id, code=printed_code(found),
+        result=result, flow=result.flow, forms=forms_for(p.id for p in result.procedures), statuses=statuses,
+        staff_page=True, **_status_cell_context(found.id),
+    )
 
 
 def _status_cell_context(case_id: int) -> dict[str, Any]:

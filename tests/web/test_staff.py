@@ -249,3 +249,26 @@ def test_staff_add_reads_the_password_from_standard_input_and_purge_deletes_old_
     assert result.exit_code == 0 and "案件 1 件" in result.output
     with app.extensions["kiosk_database"].session() as db:
         assert db.scalars(select(Case)).all() == []
+
+
+def test_two_families_with_the_same_answers_each_see_their_own_details_and_none_is_kept(app):
+    first = resident_with_slip(app)  # 山田 太郎 for 山田 一郎
+    clerk = staff_client(app)
+    first_case = scan(clerk, decode_slip(first.page)).headers["Location"]
+    second = resident_with_slip(app, prefill=False)
+    second.get("/okuyami/prefill/applicant")
+    response = second.post("/okuyami/prefill/applicant", {
+        "name": "佐藤 花子", "name_kana": "サトウ ハナコ", "birth_date": "1970-02-03", "postal_code": "",
+        "address": "東京都国立市中1-1-1", "phone": "042-576-2111", "relationship": "spouse"})
+    assert response.status_code == 302, second.page
+    second.get("/okuyami/slip")
+    second_case = scan(clerk, decode_slip(second.page)).headers["Location"]
+    for _ in range(2):  # the second view of each comes from the kept page
+        clerk.get(first_case)
+        assert "山田 太郎" in clerk.page and "佐藤" not in clerk.page
+        clerk.get(second_case)
+        assert "佐藤 花子" in clerk.page and "山田" not in clerk.page
+    kept = app.extensions["kiosk_pages"]._pages.values()
+    assert kept and not any("山田".encode() in part or "佐藤".encode() in part
+                            for parts in kept for part in parts[::2])
+    assert [action for action, _, _ in audit_actions(app)].count("view") == 4  # every view is audited
