@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -18,6 +19,7 @@ UNCHANGED_REFRESH = timedelta(hours=1)
 _CASE_COLUMNS = (Case.id, Case.reference_code, Case.event, Case.answers, Case.prefill, Case.source, Case.created_at,
                  Case.updated_at, Case.purge_after)
 _CASE = select(*_CASE_COLUMNS).where(Case.id == bindparam("id"))
+_CASE_BY_CODE = select(*_CASE_COLUMNS).where(Case.reference_code == bindparam("code"))
 _STATUSES = select(CaseProcedure.procedure_id, CaseProcedure.status, CaseProcedure.updated_by,
                    CaseProcedure.updated_at).where(CaseProcedure.case_id == bindparam("case_id"))
 _AUDIT = insert(AuditEntry).values(at=bindparam("at"), staff=bindparam("staff"), action=bindparam("action"),
@@ -32,9 +34,32 @@ class ProcedureStatus(NamedTuple):
     updated_at: datetime | None
 
 
-def _detached_case(row: tuple[Any, ...]) -> Case:
-    """A Case built from a row of _CASE_COLUMNS, outside any ORM session (read-only use)."""
-    return Case(**{column.key: value for column, value in zip(_CASE_COLUMNS, row, strict=True)})
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """A case as pages and forms read it (no ORM object leaves the store)."""
+
+    id: int
+    reference_code: str
+    event: str
+    answers: dict[str, Any]
+    prefill: dict[str, Any]
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    purge_after: datetime
+
+    @classmethod
+    def of(cls, case: Case) -> CaseRecord:
+        """The record of a Case the ORM loaded or wrote."""
+        return cls(*(getattr(case, column.key) for column in _CASE_COLUMNS))
+
+
+def _live(row: tuple[Any, ...] | None) -> CaseRecord | None:
+    """The case in a row of _CASE_COLUMNS, unless it is past its retention date."""
+    if row is None:
+        return None
+    case = CaseRecord(*row)
+    return case if aware_utc(case.purge_after) > now() else None
 
 
 class CaseStore:
@@ -43,6 +68,7 @@ class CaseStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._case = database.prepare(_CASE)
+        self._case_by_code = database.prepare(_CASE_BY_CODE)
         self._statuses = database.prepare(_STATUSES)
         self._audit = database.prepare(_AUDIT)
 
@@ -54,7 +80,7 @@ class CaseStore:
         source: str,
         keep_for: timedelta,
         case_id: int | None = None,
-    ) -> Case:
+    ) -> CaseRecord:
         """Create a case, or update the resident's own earlier case (idempotent slip creation)."""
         moment = now()
         if case_id is not None:
@@ -71,18 +97,16 @@ class CaseStore:
             case.updated_at = moment
             case.purge_after = moment + keep_for
             db.flush()
-            return case
+            return CaseRecord.of(case)
 
     def _unchanged(
         self, case_id: int, event: str, answers: dict[str, Any], prefill: dict[str, Any], moment: datetime
-    ) -> Case | None:
-        """The case (detached, read with one prepared query) if it already holds exactly this, saved recently."""
-        row = self._case.first(id=case_id)
-        if row is None:
-            return None
-        case = _detached_case(row)
+    ) -> CaseRecord | None:
+        """The case (read with one prepared query) if it already holds exactly this, saved recently."""
+        case = _live(self._case.first(id=case_id))
         if (
-            case.event != event
+            case is None
+            or case.event != event
             or case.answers != answers
             or case.prefill != prefill
             or aware_utc(case.updated_at) <= moment - UNCHANGED_REFRESH
@@ -97,19 +121,13 @@ class CaseStore:
             if db.scalar(select(Case.id).where(Case.reference_code == code)) is None:
                 return code
 
-    def get(self, case_id: int) -> Case | None:
-        """A case by id, unless purged (detached: for reading)."""
-        row = self._case.first(id=case_id)
-        if row is None:
-            return None
-        case = _detached_case(row)
-        return case if aware_utc(case.purge_after) > now() else None
+    def get(self, case_id: int) -> CaseRecord | None:
+        """A case by id, unless past its retention date."""
+        return _live(self._case.first(id=case_id))
 
-    def by_reference_code(self, code: str) -> Case | None:
-        """A case by its printed reference code (canonical form)."""
-        with self.database.session() as db:
-            case = db.scalar(select(Case).where(Case.reference_code == code))
-            return case if case is not None and aware_utc(case.purge_after) > now() else None
+    def by_reference_code(self, code: str) -> CaseRecord | None:
+        """A case by its printed reference code (canonical form), unless past its retention date."""
+        return _live(self._case_by_code.first(code=code))
 
     def statuses(self, case_id: int) -> dict[str, ProcedureStatus]:
         """Procedure id → its status, for the procedures a clerk has marked."""
@@ -172,6 +190,6 @@ class CaseStore:
             return len(expired)
 
 
-def printed_code(case: Case) -> str:
+def printed_code(case: CaseRecord | Case) -> str:
     """The reference code as printed on the slip (K7Q2-9XMD-4T)."""
     return format_reference_code(case.reference_code)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
@@ -13,6 +14,7 @@ from ..prefill.fields import MAX_MEMBERS
 from ..slip import reference, sealed
 from ..slip.case import SlipCase, utc_now
 from ..slip.config import SlipSettings
+from ..slip.keys import Keyring
 from ..store.cases import CaseStore, printed_code
 from . import state
 from .memo import answers_key
@@ -131,14 +133,15 @@ def _members(event: str) -> Any:
 @bp.get("/<event>/slip")
 def slip(event: str) -> Any:
     """The QR slip: print it at the kiosk, or show or print it at home; staff scan it at the counter."""
-    if (not_ready := _require_complete(event)) is not None:
-        return not_ready
     flow = flow_or_404(event)
-    settings = slip_settings()
     answers = state.answers_for(flow)
-    stored_answers = {k: list(v) if isinstance(v, tuple) else v for k, v in state.progress(flow).answers.items()}
+    progress = state.progress(flow, answers)
+    if not progress.complete:
+        return redirect(url_for("resident.start", event=event))
+    settings = slip_settings()
+    stored_answers = {k: list(v) if isinstance(v, tuple) else v for k, v in progress.answers.items()}
     prefill = _prefill(event)
-    result = state.result(flow)
+    result = state.result(flow, answers)
     label = state.translator().ui("slip.qr_label")
     if settings.mode == "sealed":
         # The home guide has no connection to the counter: the QR carries the case, sealed for the counter.
@@ -158,7 +161,7 @@ def slip(event: str) -> Any:
         # Issued as of the next full hour: the slip is valid a little longer than stated, never shorter, and
         # the same QR is shown (and drawn once) for the whole hour.
         issued = utc_now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        payload = reference.issue_token(str(saved.id), settings.keyring, valid_for=settings.valid_for, now=issued)
+        payload = _hourly_token(str(saved.id), settings.keyring, settings.valid_for, issued)
         code = printed_code(saved)
     paper = "receipt" if request.args.get("paper") == "receipt" else "a4"
     speech = read_aloud(lambda: heading_only("slip.title", "slip.next_step"))  # also remembers what to read
@@ -167,6 +170,11 @@ def slip(event: str) -> Any:
     return render_cached("slip/slip.html", key, flow=flow, result=result, qr=qr_svg(payload, label), code=code,
                          slip_mode=settings.mode, paper=paper, valid_days=settings.valid_for.days,
                          has_prefill=bool(prefill), speech=speech)
+
+
+@lru_cache(maxsize=1024)  # the same token all hour: signed once per case and hour
+def _hourly_token(case_id: str, keyring: Keyring, valid_for: timedelta, issued: datetime) -> str:
+    return reference.issue_token(case_id, keyring, valid_for=valid_for, now=issued)
 
 
 def _slip_prefill(prefill: dict[str, Any]) -> dict[str, dict[str, str]]:

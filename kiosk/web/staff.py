@@ -14,11 +14,11 @@ from flask_login import LoginManager, UserMixin, current_user, login_required, l
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
+from ..engine import Result
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
-from ..store.cases import CaseStore, printed_code
-from ..store.models import Case
+from ..store.cases import CaseRecord, CaseStore, printed_code
 from ..store.staff import StaffStore
 from . import state
 from .memo import answers_key
@@ -140,7 +140,7 @@ def scan() -> Any:
         _cases().audit("scan_rejected", current_user.name, detail=error.code)
         return _dashboard(error=error.message)
     cases = _cases()
-    case: Case | None = None
+    case: CaseRecord | None = None
     if found.kind == "reference_token" and found.case_id is not None and found.case_id.isdigit():
         case = cases.get(int(found.case_id))
     elif found.kind == "reference_code" and found.reference_code is not None:
@@ -177,7 +177,7 @@ def _retention() -> Any:
     return timedelta(days=current_app.config["KIOSK_RETENTION_DAYS"])
 
 
-def _load_case(case_id: int) -> tuple[Case, Any]:
+def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
     case = _cases().get(case_id)
     if case is None:
         abort(404)
