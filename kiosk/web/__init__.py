@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 from ..store import SessionStore
 from . import api, csrf_tokens, errors, health, page_cache, resident, security, slip, speech, staff, templating, urls
 from .session import ServerSessionInterface
 
-csrf = CSRFProtect()
+csrf = csrf_tokens.KeptTokenCSRFProtect()
 
 
 def init_web(app: Flask, sessions: SessionStore) -> None:

@@ -1,6 +1,7 @@
 """A session's CSRF token is signed once and shown on every page; it still only works for that session."""
 
 import re
+import time
 
 from kiosk.web.csrf_tokens import SignedTokens
 
@@ -73,3 +74,37 @@ def test_the_kept_tokens_are_bounded():
     tokens.get("secret2")  # recently used: stays
     tokens.put("secret5", "token5")
     assert [tokens.get(f"secret{n}") for n in range(6)] == [None, None, "token2", None, "token4", "token5"]
+
+
+def test_over_https_a_post_without_a_referer_is_refused_even_with_the_sessions_token(app):
+    resident = Resident(app.test_client())
+    resident.get("/okuyami/", base_url="https://localhost")
+    started = resident.post("/okuyami/start", base_url="https://localhost",
+                            headers={"Referer": "https://localhost/okuyami/"})
+    question_id = started.headers["Location"].rsplit("/", 1)[1]
+    resident.get(f"/okuyami/questions/{question_id}", base_url="https://localhost")
+    year, month, day = OKUYAMI_78[question_id].split("-")
+    form = {"answer-year": year, "answer-month": month, "answer-day": day}
+    refused = resident.post(f"/okuyami/questions/{question_id}", form, base_url="https://localhost")
+    assert refused.status_code == 400  # Flask-WTF's Referer check over HTTPS still applies
+    accepted = resident.post(f"/okuyami/questions/{question_id}", form, base_url="https://localhost",
+                             headers={"Referer": f"https://localhost/okuyami/questions/{question_id}"})
+    assert accepted.status_code == 302
+
+
+def test_a_token_signed_by_another_process_is_kept_once_it_has_been_checked(tmp_path):
+    first = make_app(tmp_path)
+    second = make_app(tmp_path, reset=False)
+    resident = Resident(first.test_client())
+    resident.start("okuyami")
+    question_id = resident.current_question()
+    token = resident.csrf()
+    time.sleep(1.1)  # a token signed now by the second process would differ (it is signed with the time)
+    other = Resident(second.test_client())
+    other.client.set_cookie("kiosk_session", resident.client.get_cookie("kiosk_session").value)
+    year, month, day = OKUYAMI_78[question_id].split("-")
+    response = other.client.post(f"/okuyami/questions/{question_id}", data={
+        "csrf_token": token, "answer-year": year, "answer-month": month, "answer-day": day})
+    assert response.status_code == 302
+    other.get(response.headers["Location"])
+    assert tokens_on(other.page) == {token}  # the second process now shows the token it checked
