@@ -75,8 +75,10 @@ class KeptTokenCSRFProtect(CSRFProtect):  # type: ignore[misc]
             g.csrf_valid = True
             return
         super().protect(apply_exemptions)  # raises on an invalid token
+        if not g.get("csrf_valid"):  # nothing was checked (a GET, an exempt view)
+            return
         secret, submitted = session.get(FIELD), self._get_csrf_token()
-        if g.get("csrf_valid") and isinstance(secret, str) and isinstance(submitted, str):
+        if isinstance(secret, str) and isinstance(submitted, str):
             # Valid for this secret, though another server process signed it: keep it, so this process
             # recognises it next time and shows it on its pages too.
             current_app.extensions["kiosk_csrf_tokens"].put(secret, submitted)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from flask_htmx import HTMX
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,7 @@ from .page_cache import render_cached
 from .qr_image import qr_svg
 from .session import ServerSession
 from .speech import page_utterances
+from .urls import url_for
 
 bp = Blueprint("resident", __name__)
 htmx = HTMX()

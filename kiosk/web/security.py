@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     def headers(response: Response) -> Response:
         # One pass over the headers the view set, then one extend: werkzeug's set/setdefault scan the whole
         # list for each header, which on every response cost more than the rest of this module together.
-        present = {key.lower() for key in response.headers.keys()}
+        present = {key.lower() for key, _ in response.headers.items()}
         added = [(key, value) for lower, key, value in _DEFAULTS if lower not in present]
         if not request.path.startswith("/static/"):
             for key, _ in _NO_STORE:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from ..prefill import FIELDS, PrefillErrors, normalise_role, roles_for
@@ -21,6 +21,7 @@ from .memo import answers_key
 from .page_cache import render_cached
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
+from .urls import url_for
 from .utterances import heading_only
 
 bp = Blueprint("slip", __name__)

@@ -9,7 +9,7 @@ from datetime import datetime, time
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -24,6 +24,7 @@ from . import state
 from .memo import answers_key
 from .page_cache import render_cached
 from .resident import htmx
+from .urls import url_for
 
 bp = Blueprint("staff", __name__)
 log = logging.getLogger("kiosk.staff")
