@@ -12,15 +12,16 @@ the database dropped is invalidated, as SQLAlchemy would. Everything else keeps 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
-from typing import Any
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, exc
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import Compiled
 
 Processor = Callable[[Any], Any]
+T = TypeVar("T")
 
 
 class Prepared:
@@ -53,21 +54,21 @@ class Prepared:
 
     def first(self, **params: Any) -> tuple[Any, ...] | None:
         """The first row of a SELECT, converted like SQLAlchemy's, or None."""
-        with self._cursor(params, commit=False) as cursor:
-            row = cursor.fetchone()
+        row = self._run(params, _fetch_one, commit=False)
         return None if row is None else self._convert(row)
 
     def all(self, **params: Any) -> list[tuple[Any, ...]]:
         """Every row of a SELECT, converted like SQLAlchemy's."""
-        with self._cursor(params, commit=False) as cursor:
-            rows = cursor.fetchall()
-        return [self._convert(row) for row in rows]
+        return [self._convert(row) for row in self._run(params, _fetch_all, commit=False)]
 
     def execute(self, **params: Any) -> int:
         """Run an INSERT, UPDATE or DELETE in its own transaction (committed); the number of rows it changed."""
-        with self._write_lock() if self._write_lock else nullcontext(), self._cursor(params, commit=True) as cursor:
-            count: int = cursor.rowcount
-        return count
+        if self._write_lock is None:
+            count: int = self._run(params, _row_count, commit=True)
+            return count
+        with self._write_lock():
+            count = self._run(params, _row_count, commit=True)
+            return count
 
     def _convert(self, row: Any) -> tuple[Any, ...]:
         return tuple(
@@ -82,8 +83,8 @@ class Prepared:
             params[name] = processor(params[name])
         return params if self._order is None else tuple(params[name] for name in self._order)
 
-    @contextmanager
-    def _cursor(self, params: dict[str, Any], commit: bool) -> Iterator[Any]:
+    def _run(self, params: dict[str, Any], read: Callable[[Any], T], commit: bool) -> T:
+        # Plain try/except/finally rather than a generator context manager: this runs on every request.
         dbapi_error = self.engine.dialect.loaded_dbapi.Error
         connection: Any = None
         cursor: Any = None
@@ -91,9 +92,10 @@ class Prepared:
             connection = self.engine.raw_connection()
             cursor = connection.cursor()
             cursor.execute(self.sql, self._parameters(params))
-            yield cursor
+            outcome = read(cursor)
             if commit:
                 connection.commit()
+            return outcome
         except dbapi_error as error:
             dropped = connection is not None and self.engine.dialect.is_disconnect(
                 error, connection.dbapi_connection, cursor
@@ -110,3 +112,17 @@ class Prepared:
                     cursor.close()
             if connection is not None:
                 connection.close()  # back to the pool, which rolls back whatever was not committed
+
+
+def _fetch_one(cursor: Any) -> Any:
+    return cursor.fetchone()
+
+
+def _fetch_all(cursor: Any) -> list[Any]:
+    rows: list[Any] = cursor.fetchall()
+    return rows
+
+
+def _row_count(cursor: Any) -> int:
+    count: int = cursor.rowcount
+    return count

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 try:
@@ -26,22 +24,36 @@ class WriteQueue:
     def __init__(self, database_file: Path | None) -> None:
         self.lock_file = database_file.with_name(database_file.name + ".write-lock") if database_file else None
         self._threads = threading.RLock()
+        # Changed only by the thread that holds _threads:
         self._depth = 0
+        self._file_locked = False
         self._descriptor: int | None = None
         self._pid = 0
 
-    @contextmanager
-    def hold(self) -> Iterator[None]:
-        """Hold the write lock for the duration of the block."""
-        with self._threads:
-            self._depth += 1
-            locked = self._depth == 1 and self._lock_file()
+    def hold(self) -> WriteQueue:
+        """`with queue.hold():` holds the write lock for the duration of the block (a class, not a generator:
+        every answer takes it)."""
+        return self
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1:
             try:
-                yield
-            finally:
-                if locked:
-                    self._unlock_file()
+                self._file_locked = self._lock_file()
+            except BaseException:
                 self._depth -= 1
+                self._threads.release()
+                raise
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            if self._depth == 1 and self._file_locked:
+                self._file_locked = False
+                self._unlock_file()
+        finally:
+            self._depth -= 1
+            self._threads.release()
 
     def _lock_file(self) -> bool:
         if fcntl is None or self.lock_file is None:
