@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .logs import configure_logging
@@ -15,7 +17,97 @@ ACCESS_LOG_FORMAT = '{"remote": "%(h)s", "request": "%(m)s %(U)s", "status": %(s
 
 def default_workers() -> int:
     """One worker process per core: the engine is CPU-bound and each worker serves several threads."""
-    return max(1, os.cpu_count() or 1)
+    return max(1, len(_cpus()) or os.cpu_count() or 1)
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the app until stopped."""
+    configure_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))
+    if sys.platform != "win32":
+        try:
+            import gunicorn  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            _migrate_once()
+            run_gunicorn(_create_app, host, port, workers, threads)
+            return
+    from waitress import serve as waitress_serve
+
+    waitress_serve(_long_lived(_create_app()), host=host, port=port, threads=workers * threads)
+
+
+def run_gunicorn(load: Callable[[], Any], host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the WSGI app that `load` builds (once in each worker) under gunicorn with the settings below.
+
+    The benchmarks serve their reference app with this too, so that both run under the same configuration."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in gunicorn_settings(host, port, workers, threads).items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return _long_lived(load())
+
+    Application().run()
+
+
+def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """gunicorn's settings for the app: gthread workers, JSON access log, a socket and a core per worker."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections over
+        # them. With one shared socket, whichever worker wakes first accepts a whole burst of connections:
+        # kept alive, 32 connections stayed 32/0 on one worker as often as not, and that worker's core did all
+        # the work while the other idled (docs/benchmarks.md).
+        "reuse_port": True,
+        "pre_fork": _choose_cpu,
+        "post_fork": _keep_to_cpu,
+    }
+
+
+def pinning_enabled() -> bool:
+    """Whether each worker is kept to one core (KIOSK_PIN_WORKERS, on unless set to 0)."""
+    return os.environ.get("KIOSK_PIN_WORKERS", "1") != "0" and hasattr(os, "sched_setaffinity")
+
+
+def _cpus() -> list[int]:
+    """The cores this process may run on (a container or systemd may allow fewer than the machine has)."""
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
+def _choose_cpu(server: Any, worker: Any) -> None:
+    """In the master, before a worker starts: the core its siblings use least (a restarted worker takes the
+    core its predecessor left).
+
+    Why one core per worker: a worker's threads hand the GIL and the write lock to each other several times per
+    request. Between threads on different cores each hand-over wakes the other core, which on virtual machines
+    costs more than the request's own work: an answer took twice the CPU with two threads as with one, and the
+    same with the threads kept on one core (docs/benchmarks.md). A worker uses one core at a time anyway."""
+    cpus = _cpus()
+    worker.kiosk_cpu = None
+    if not pinning_enabled() or len(cpus) < 2:
+        return
+    used = Counter(getattr(sibling, "kiosk_cpu", None) for sibling in server.WORKERS.values())
+    worker.kiosk_cpu = min(cpus, key=lambda cpu: (used[cpu], cpu))
+
+
+def _keep_to_cpu(server: Any, worker: Any) -> None:
+    """In the new worker: run its threads on the chosen core only."""
+    cpu = getattr(worker, "kiosk_cpu", None)
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
 
 
 def _long_lived(app: Any) -> Any:
@@ -28,61 +120,13 @@ def _long_lived(app: Any) -> Any:
     return app
 
 
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Run the app until stopped."""
-    configure_logging(os.environ.get("KIOSK_LOG_LEVEL", "INFO"))
-    if sys.platform != "win32":
-        try:
-            from gunicorn.app.base import BaseApplication
-        except ImportError:
-            pass
-        else:
-            _migrate_once()
-            _Gunicorn(BaseApplication, host, port, workers, threads).run()
-            return
-    from waitress import serve as waitress_serve
-
+def _create_app() -> Any:
     from . import create_app
 
-    waitress_serve(_long_lived(create_app()), host=host, port=port, threads=workers * threads)
+    return create_app()
 
 
 def _migrate_once() -> None:
     """Check the content and bring the schema up to date in the master process, before the workers start: workers
     that each migrate an empty database at the same moment fail with "table … already exists"."""
-    from . import create_app
-
-    create_app().extensions["kiosk_database"].engine.dispose()  # no connection is carried into the forks
-
-
-def _Gunicorn(base: type, host: str, port: int, workers: int, threads: int) -> Any:
-    """A gunicorn application that builds the Flask app in each worker (no shared connections across forks)."""
-
-    class Application(base):  # type: ignore[misc,valid-type]
-        def load_config(self) -> None:
-            settings = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "accesslog": "-",
-                "access_log_format": ACCESS_LOG_FORMAT,
-                "errorlog": "-",
-                "timeout": 30,
-                "graceful_timeout": 10,
-                "keepalive": 5,
-                # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
-                # over them. With one shared socket, whichever worker wakes first accepts a whole burst of
-                # connections: kept alive, 32 connections stayed 32/0 on one worker as often as not, and that
-                # worker's core did all the work while the other idled (docs/benchmarks.md).
-                "reuse_port": True,
-            }
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            from . import create_app
-
-            return _long_lived(create_app())
-
-    return Application()
+    _create_app().extensions["kiosk_database"].engine.dispose()  # no connection is carried into the forks

@@ -1,8 +1,11 @@
-"""`kiosk serve`: connections are spread over the worker processes."""
+"""`kiosk serve`: connections are spread over the worker processes, and each worker keeps to a core."""
 
 import http.client
 import os
+import signal
 import sys
+import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -63,3 +66,43 @@ def test_kept_alive_connections_are_spread_over_both_workers(tmp_path):
     # Spread by the kernel: Bin(32, ½) has fewer than 6 on one side about once in 17,000 runs. With one shared
     # listening socket all 32 often landed on one worker.
     assert min(per_worker.values()) >= 6, per_worker
+
+
+def _allowed_cpus(pid: int) -> set[int]:
+    return os.sched_getaffinity(pid)
+
+
+def _wait_for_workers(server: Server, count: int, not_in: set[int] = frozenset()) -> list[int]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        workers = [pid for pid in _children(server.process.pid) if pid not in not_in]
+        if len(workers) == count:
+            time.sleep(0.5)  # the hooks run as the worker starts
+            return workers
+        time.sleep(0.1)
+    raise AssertionError(f"{count} workers did not start:\n{server.log()}")
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_each_worker_keeps_to_its_own_core_and_a_restarted_worker_takes_the_free_one(tmp_path):
+    cores = os.sched_getaffinity(0)
+    with Server(tmp_path, f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", workers=2, threads=2,
+                KIOSK_PIN_WORKERS="1") as server:
+        first, second = _wait_for_workers(server, 2)
+        assert len(_allowed_cpus(first)) == len(_allowed_cpus(second)) == 1
+        assert _allowed_cpus(first) != _allowed_cpus(second) and _allowed_cpus(first) | _allowed_cpus(second) <= cores
+        freed = _allowed_cpus(first)
+        os.kill(first, signal.SIGKILL)  # a crashed worker: gunicorn starts another
+        (replacement,) = _wait_for_workers(server, 1, not_in={first, second})
+        assert _allowed_cpus(replacement) == freed
+        assert urllib.request.urlopen(f"{server.base}/health", timeout=10).status == 200
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_keeping_workers_to_cores_can_be_switched_off(tmp_path):
+    with Server(tmp_path, f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", workers=2, threads=2,
+                KIOSK_PIN_WORKERS="0") as server:
+        for worker in _wait_for_workers(server, 2):
+            assert _allowed_cpus(worker) == os.sched_getaffinity(0)

@@ -28,6 +28,7 @@ class Database:
         options: dict[str, object] = {}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+            options["pool_reset_on_return"] = None  # _sqlite_reset below rolls back only what is open
         else:
             # A database server can restart or drop idle connections: test each one before use. A SQLite file
             # cannot, and the test query costs a round trip on every request.
@@ -35,6 +36,7 @@ class Database:
         self.engine: Engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "reset", _sqlite_reset)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time: short writes on hot paths queue for it (see write_queue).
         self._write_queue = WriteQueue(_sqlite_file(self.engine)) if url.startswith("sqlite") else None
@@ -90,3 +92,11 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+def _sqlite_reset(dbapi_connection: object, _record: object, _state: object) -> None:
+    # A connection back in the pool must hold no transaction. pysqlite opens none for a read, so most have
+    # nothing to roll back, and each rollback is one more call that lets go of the GIL: under load another
+    # thread takes it, and getting it back costs a hand-over between cores (docs/benchmarks.md).
+    if dbapi_connection.in_transaction:  # type: ignore[attr-defined]
+        dbapi_connection.rollback()  # type: ignore[attr-defined]

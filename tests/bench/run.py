@@ -41,7 +41,6 @@ from typing import Any
 import requests
 
 from kiosk.clock import today_in_japan
-from kiosk.serve import ACCESS_LOG_FORMAT
 
 from . import synthetic
 from .load import WrkResult, answer_script, run_wrk
@@ -290,11 +289,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         try:
             hello_port, app_port = free_port(), free_port()
-            hello = Server("hello", [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--worker-class",
-                                     "gthread", "--threads", str(THREADS), "--bind", f"127.0.0.1:{hello_port}",
-                                     "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "10", "--reuse-port",
-                                     "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
-                                     "--error-logfile", "-", "tests.bench.hello:app"],
+            hello = Server("hello", [sys.executable, "-m", "tests.bench.hello", "--port", str(hello_port),
+                                     "--workers", str(WORKERS), "--threads", str(THREADS)],
                            env, workdir / "hello.log", hello_port)
             servers.append(hello)
             app = Server("app", [kiosk, "serve", "--host", "127.0.0.1", "--port", str(app_port),
