@@ -11,8 +11,11 @@ from typing import Any
 
 from .logs import configure_logging
 
-# Paths only, never query strings (a query may hold a code); no user agent, no referrer.
-ACCESS_LOG_FORMAT = '{"remote": "%(h)s", "request": "%(m)s %(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s}'
+# Paths only, never query strings (a query may hold a code); no user agent, no referrer. "worker" is the
+# process id (gunicorn writes it as <1234>).
+ACCESS_LOG_FORMAT = (
+    '{"remote": "%(h)s", "request": "%(m)s %(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s, "worker": "%(p)s"}'
+)
 
 
 def default_workers() -> int:

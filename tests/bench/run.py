@@ -84,6 +84,13 @@ class Measured:
     endpoint: Endpoint
     result: WrkResult
     statuses: dict[int, int] = field(default_factory=dict)
+    workers: dict[str, int] = field(default_factory=dict)  # requests served by each worker process
+
+    @property
+    def split(self) -> str:
+        """The share of the requests each worker served, largest first (e.g. 53/47)."""
+        total = sum(self.workers.values())
+        return "/".join(f"{n * 100 / total:.0f}" for n in sorted(self.workers.values(), reverse=True)) if total else ""
 
     @property
     def unexpected(self) -> int:
@@ -137,9 +144,11 @@ class Server:
         self._log_file.flush()
         return self.log.stat().st_size
 
-    def statuses_since(self, offset: int, request_prefix: str) -> dict[int, int]:
-        """Status codes of the access-log lines written since `offset` for requests starting with the prefix."""
+    def statuses_since(self, offset: int, request_prefix: str) -> tuple[dict[int, int], dict[str, int]]:
+        """Status codes, and requests per worker, of the access-log lines written since `offset` for requests
+        starting with the prefix."""
         counts: Counter[int] = Counter()
+        workers: Counter[str] = Counter()
         with self.log.open("rb") as handle:
             handle.seek(offset)
             for raw in handle:
@@ -150,7 +159,8 @@ class Server:
                     entry = json.loads(line)
                     if str(entry.get("request", "")).startswith(request_prefix):
                         counts[int(entry["status"])] += 1
-        return dict(counts)
+                        workers[str(entry.get("worker", ""))] += 1
+        return dict(counts), dict(workers)
 
     def tail(self, lines: int = 30) -> str:
         with contextlib.suppress(OSError):
@@ -260,10 +270,11 @@ def measure(server: Server, endpoint: Endpoint, args: argparse.Namespace) -> Mea
     offset = server.log_offset()
     result = run_wrk(url, args.duration, args.connections, args.threads, headers, endpoint.script)
     time.sleep(0.5)  # let the last access-log lines reach the file
-    statuses = server.statuses_since(offset, f"{endpoint.method} {endpoint.path}")
-    measured = Measured(endpoint, result, statuses)
+    statuses, workers = server.statuses_since(offset, f"{endpoint.method} {endpoint.path}")
+    measured = Measured(endpoint, result, statuses, workers)
     print(f"  {endpoint.title:<42} {result.requests_per_second:>8.0f} req/s  p50 {result.p50:6.1f} ms  "
-          f"p99 {result.p99:6.1f} ms  statuses {statuses}  load {result.load_before:.1f}", flush=True)
+          f"p99 {result.p99:6.1f} ms  statuses {statuses}  per worker {measured.split} %  "
+          f"load {result.load_before:.1f}", flush=True)
     return measured
 
 
@@ -448,15 +459,15 @@ def report(data: dict[str, Any]) -> tuple[str, bool]:
         f"ratios use the mean of the hello runs around it "
         f"(hello: {hello_text}). With several rounds the table shows medians, and the range of the ratios.",
         "",
-        "| endpoint | req/s | × hello | target | p50 ms | p99 ms | p99 × hello | target | statuses |",
-        "|---|---:|---:|---|---:|---:|---:|---|---|",
+        "| endpoint | req/s | × hello | target | p50 ms | p99 ms | p99 × hello | target | statuses | % per worker |",
+        "|---|---:|---:|---|---:|---:|---:|---|---|---|",
     ]
     lines.append(
         f"| bare Flask hello (mean of {len(hello_runs)} runs) | "
         f"{statistics.mean(m.result.requests_per_second for m in hello_runs):,.0f} | 1 | — | "
         f"{statistics.mean(m.result.p50 for m in hello_runs):.1f} | "
         f"{statistics.mean(m.result.p99 for m in hello_runs):.1f} | 1 | — | "
-        f"{sum(m.statuses.get(200, 0) for m in hello_runs):,}× 200 |"
+        f"{sum(m.statuses.get(200, 0) for m in hello_runs):,}× 200 | {', '.join(m.split for m in hello_runs)} |"
     )
     for row in rows(data):
         target = REQUESTS_TARGET.get(row.endpoint.key)
@@ -469,7 +480,8 @@ def report(data: dict[str, Any]) -> tuple[str, bool]:
         lines.append(
             f"| {row.endpoint.title} | {row.median('requests_per_second'):,.0f} | {_spread(row.ratios)} | "
             f"{'—' if target is None else f'≥ {target} {verdict(rate_ok)}'} | {row.median('p50'):.1f} | "
-            f"{row.median('p99'):.1f} | {_spread(row.p99_ratios)} | ≤ {P99_TARGET:g} {verdict(p99_ok)} | {statuses} |"
+            f"{row.median('p99'):.1f} | {_spread(row.p99_ratios)} | ≤ {P99_TARGET:g} {verdict(p99_ok)} | {statuses} | "
+            f"{', '.join(m.split for m in row.runs)} |"
         )
     lines.append("")
     lines.append(f"The answering run posts to {ANSWER_SESSIONS} residents in turn, each alternating "
