@@ -12,10 +12,12 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ClauseElement
 
+from .connections import Connections, PooledConnections, ThreadConnections
 from .prepared import Prepared
 from .write_queue import WriteQueue
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_TIMEOUT = 15  # seconds a SQLite connection waits for a lock before it reports the database busy
 
 
 class Database:
@@ -27,7 +29,7 @@ class Database:
         self.url = url
         options: dict[str, object] = {}
         if url.startswith("sqlite"):
-            options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+            options["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_TIMEOUT}
             options["pool_reset_on_return"] = None  # _sqlite_reset below rolls back only what is open
         else:
             # A database server can restart or drop idle connections: test each one before use. A SQLite file
@@ -40,6 +42,12 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time: short writes on hot paths queue for it (see write_queue).
         self._write_queue = WriteQueue(_sqlite_file(self.engine)) if url.startswith("sqlite") else None
+        database_file = _sqlite_file(self.engine) if url.startswith("sqlite") else None
+        self._connections: Connections = (
+            ThreadConnections(self.engine, database_file, _sqlite_pragmas, SQLITE_TIMEOUT)
+            if database_file is not None
+            else PooledConnections(self.engine)
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -61,7 +69,8 @@ class Database:
     def prepare(self, statement: ClauseElement) -> Prepared:
         """A hot statement compiled once and run on a pooled DBAPI connection (prepared.py); writes queue as in
         writing()."""
-        return Prepared(self.engine, statement, self._write_queue.hold if self._write_queue else None)
+        return Prepared(self.engine, statement, self._write_queue.hold if self._write_queue else None,
+                        self._connections)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (Alembic)."""

@@ -1,10 +1,11 @@
-"""Hot, simple statements compiled once and run straight on a pooled DBAPI connection.
+"""Hot, simple statements compiled once and run straight on a DBAPI connection.
 
 Every page reads the resident's session, every answer writes it, and every staff view reads the clerk, the
 case and its statuses and writes an audit entry. Through SQLAlchemy's Connection each of these costs about
 35–45 µs of Python (execution context, result object, row processing) around a query SQLite answers in
 4 µs: a sixth of a question page. Here the same Core statement is compiled once for the engine's dialect and
-run on a connection from the same pool, with the same type conversions (the column types' own bind and
+run on a DBAPI connection (connections.py: from the same pool, or one per thread for a SQLite file), with
+the same type conversions (the column types' own bind and
 result processors), so SQLite and PostgreSQL behave exactly as through the ORM. DBAPI errors are raised as
 SQLAlchemy's (OperationalError and so on, without parameters: they hold personal data), and a connection
 the database dropped is invalidated, as SQLAlchemy would. Everything else keeps using Core and the ORM.
@@ -20,6 +21,8 @@ from sqlalchemy import Engine, exc
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import Compiled
 
+from .connections import Connections, PooledConnections
+
 Processor = Callable[[Any], Any]
 T = TypeVar("T")
 
@@ -32,8 +35,10 @@ class Prepared:
         engine: Engine,
         statement: ClauseElement,
         write_lock: Callable[[], AbstractContextManager[None]] | None = None,
+        connections: Connections | None = None,
     ) -> None:
         self.engine = engine
+        self._connections = connections or PooledConnections(engine)
         dialect = engine.dialect
         compiled: Compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
@@ -88,20 +93,23 @@ class Prepared:
         dbapi_error = self.engine.dialect.loaded_dbapi.Error
         connection: Any = None
         cursor: Any = None
+        failed = True
         try:
-            connection = self.engine.raw_connection()
+            connection = self._connections.acquire()
             cursor = connection.cursor()
             cursor.execute(self.sql, self._parameters(params))
             outcome = read(cursor)
             if commit:
                 connection.commit()
+            failed = False
             return outcome
         except dbapi_error as error:
             dropped = connection is not None and self.engine.dialect.is_disconnect(
-                error, connection.dbapi_connection, cursor
+                error, getattr(connection, "dbapi_connection", connection), cursor
             )
             if dropped:
-                connection.invalidate(error)
+                self._connections.invalidate(connection, error)
+                connection = None
             raise exc.DBAPIError.instance(
                 self.sql, None, error, dbapi_error, hide_parameters=True, connection_invalidated=dropped,
                 dialect=self.engine.dialect,
@@ -111,7 +119,7 @@ class Prepared:
                 with suppress(dbapi_error):  # a dropped connection's cursor may refuse to close
                     cursor.close()
             if connection is not None:
-                connection.close()  # back to the pool, which rolls back whatever was not committed
+                self._connections.release(connection, failed)
 
 
 def _fetch_one(cursor: Any) -> Any:

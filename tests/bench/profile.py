@@ -1,33 +1,42 @@
-"""Profile one benchmarked request in-process with the Flask test client and cProfile.
+"""Profile the benchmarked requests in-process: the WSGI app called directly, without a server.
 
     python -m tests.bench.profile question [--requests 200] [--sort cumulative] [--limit 40]
-    python -m tests.bench.profile all --timing      # CPU ms per request of every endpoint, and of hello
+    python -m tests.bench.profile all --timing                # CPU ms per request of every endpoint, and of hello
+    python -m tests.bench.profile all --timing --threads 2    # two threads at once, on any core
+    python -m tests.bench.profile all --timing --threads 2 --one-core   # … kept to one core, as `kiosk serve` does
 
 Endpoints: question, answer, result, slip, staff (the same requests as tests/bench/run.py). The app runs on a
-fresh SQLite database in a temporary folder; the session is prepared like the benchmark's. `--timing` reports
-the median over 5 batches of the process CPU time per request (no profiler), which varies much less than
-throughput on a shared machine: it is the floor under what a worker can serve.
+fresh SQLite database in a temporary folder; the sessions are prepared like the benchmark's with Flask's test
+client, then each request is a prepared WSGI environ handed to the app, and the objects start-up built are
+frozen out of the garbage collector as in `kiosk serve`. `--timing` reports the process CPU time per request
+(no profiler), lowest and median of 9 batches: it varies much less than throughput on a shared machine and is
+the floor under what a worker can serve. `--threads N` runs N threads at once, as a worker's threads do.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
+import io
+import os
 import pstats
 import re
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.test import EnvironBuilder
 
 from kiosk import create_app
 
 from .run import ANSWER_QUESTION, ANSWER_VALUES, QUESTION_PAGE, SCENARIO, STAFF
-from .sessions import MAX_STEPS, FlowError, form_fields, scenario_answers
+from .sessions import COOKIE, MAX_STEPS, FlowError, form_fields, scenario_answers
 
 
 class Client:
@@ -76,17 +85,48 @@ def answer_all(client: Client, answers: dict[str, Any]) -> None:
 ENDPOINTS = ("question", "answer", "result", "slip", "staff")
 
 
-def cpu_ms(request: Callable[[int], object], requests: int) -> float:
-    """Median over 5 batches of the process CPU time per request, in ms, after a warm-up."""
-    for index in range(10):
+class WsgiRequest:
+    """One request, built once and handed to a WSGI app as often as wanted (no test client in the timing)."""
+
+    def __init__(self, app: Any, path: str, cookie: str = "", form: dict[str, str] | None = None) -> None:
+        self.app = app
+        headers = [("Cookie", f"{COOKIE}={cookie}")] if cookie else []
+        builder = EnvironBuilder(path=path, method="POST" if form else "GET", headers=headers, data=form)
+        self.environ = builder.get_environ()
+        self.body = self.environ["wsgi.input"].read()
+
+    def __call__(self) -> str:
+        environ = {**self.environ, "wsgi.input": io.BytesIO(self.body)}
+        status: list[str] = []
+        body = self.app(environ, lambda line, headers, exc_info=None: status.append(line))
+        try:
+            for _ in body:
+                pass
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        return status[0]
+
+
+def cpu_ms(request: Callable[[int], object], requests: int, threads: int = 1) -> tuple[float, float]:
+    """Process CPU time per request in ms (lowest and median of 9 batches), `threads` threads at once."""
+    for index in range(20):
         request(index)
-    batches = []
-    for _ in range(5):
-        started = time.process_time()
+
+    def work() -> None:
         for index in range(requests):
             request(index)
-        batches.append((time.process_time() - started) / requests * 1000)
-    return statistics.median(batches)
+
+    batches = []
+    for _ in range(9):
+        workers = [threading.Thread(target=work) for _ in range(threads)]
+        started = time.process_time()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        batches.append((time.process_time() - started) / (requests * threads) * 1000)
+    return min(batches), statistics.median(batches)
 
 
 def switch_off_caches(app: Any) -> None:
@@ -107,6 +147,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument("--threads", type=int, default=1, help="with --timing: threads at once (default 1)")
+    parser.add_argument("--one-core", action="store_true",
+                        help="keep the process to one core, as `kiosk serve` keeps each worker (Linux)")
     parser.add_argument("--cold", action="store_true",
                         help="switch off the page cache, the engine memo and the QR cache: every request renders "
                              "and resolves from scratch (a resident's first view)")
@@ -129,27 +172,39 @@ def main() -> None:
         resident.get(answer_path)
         token = resident.csrf()
 
+        cookie = resident.client.get_cookie(COOKIE)
+        clerk_cookie = clerk.client.get_cookie(COOKIE)
+        assert cookie is not None and clerk_cookie is not None
+        hello = Flask("hello")
+        hello.get("/")(lambda: "hello")
+        requests: dict[str, list[WsgiRequest]] = {
+            "question": [WsgiRequest(app, f"/okuyami/questions/{QUESTION_PAGE}", cookie.value)],
+            "answer": [WsgiRequest(app, answer_path, cookie.value, {"csrf_token": token, "answer": value})
+                       for value in ANSWER_VALUES],
+            "result": [WsgiRequest(app, "/okuyami/result", cookie.value)],
+            "slip": [WsgiRequest(app, "/okuyami/slip", cookie.value)],
+            "staff": [WsgiRequest(app, f"/staff/cases/{case_id}", clerk_cookie.value)],
+            "hello": [WsgiRequest(hello, "/")],
+        }
+        for endpoint, built in requests.items():
+            expected = "302" if endpoint == "answer" else "200"
+            if not all(request().startswith(expected) for request in built):
+                raise FlowError(f"{endpoint}: not {expected}")
+        gc.collect()
+        gc.freeze()  # as kiosk serve does in each worker
+        if args.one_core:
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
         def one(index: int, endpoint: str = args.endpoint) -> None:
-            if endpoint == "question":
-                resident.get(f"/okuyami/questions/{QUESTION_PAGE}")
-            elif endpoint == "answer":
-                resident.client.post(answer_path, data={"csrf_token": token,
-                                                        "answer": ANSWER_VALUES[index % 2]})
-            elif endpoint == "result":
-                resident.get("/okuyami/result")
-            elif endpoint == "slip":
-                resident.get("/okuyami/slip")
-            else:
-                clerk.get(f"/staff/cases/{case_id}")
+            built = requests[endpoint]
+            built[index % len(built)]()
 
         if args.timing:
-            for endpoint in ENDPOINTS if args.endpoint == "all" else [args.endpoint]:
-                spent = cpu_ms(lambda i, e=endpoint: one(i, e), args.requests)
-                print(f"{endpoint:<10} {spent:7.3f} ms CPU per request")
-            hello = Flask("hello")
-            hello.get("/")(lambda: "hello")
-            client = hello.test_client()
-            print(f"{'hello':<10} {cpu_ms(lambda i: client.get('/'), args.requests):7.3f} ms CPU per request")
+            where = "one core" if args.one_core else "any core"
+            print(f"process CPU per request, {args.threads} thread(s) at once, {where} (lowest / median of 9)")
+            for endpoint in [*ENDPOINTS, "hello"] if args.endpoint == "all" else [args.endpoint, "hello"]:
+                low, median = cpu_ms(lambda i, e=endpoint: one(i, e), args.requests, args.threads)
+                print(f"{endpoint:<10} {low:7.3f} / {median:7.3f} ms")
             return
         if args.endpoint == "all":
             parser.error("profile one endpoint at a time")
