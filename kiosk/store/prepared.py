@@ -52,8 +52,10 @@ class Prepared:
             if processor is not None:
                 self._bind_processors[name] = processor
         columns = getattr(statement, "selected_columns", ())
-        self._result_processors: list[Processor | None] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        self._result_processors: list[tuple[int, Processor]] = [
+            (index, processor)
+            for index, column in enumerate(columns)
+            if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
         ]
         self._write_lock = write_lock
 
@@ -76,10 +78,13 @@ class Prepared:
             return count
 
     def _convert(self, row: Any) -> tuple[Any, ...]:
-        return tuple(
-            value if processor is None or value is None else processor(value)
-            for value, processor in zip(row, self._result_processors, strict=False)
-        )
+        if not self._result_processors:
+            return tuple(row)
+        values = list(row)
+        for index, processor in self._result_processors:
+            if values[index] is not None:
+                values[index] = processor(values[index])
+        return tuple(values)
 
     def _parameters(self, params: dict[str, Any]) -> Any:
         if self._fixed:

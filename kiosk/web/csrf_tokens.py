@@ -71,6 +71,8 @@ class KeptTokenCSRFProtect(CSRFProtect):  # type: ignore[misc]
 
     def protect(self, apply_exemptions: bool = False) -> None:
         """Validate CSRF on the current request (Flask-WTF's rules)."""
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return  # what Flask-WTF does too, before its exemptions
         if self._is_kept_token():
             g.csrf_valid = True
             return
@@ -85,7 +87,7 @@ class KeptTokenCSRFProtect(CSRFProtect):  # type: ignore[misc]
 
     def _is_kept_token(self) -> bool:
         config = current_app.config
-        if request.method not in config["WTF_CSRF_METHODS"] or config["WTF_CSRF_TIME_LIMIT"] is not None:
+        if config["WTF_CSRF_TIME_LIMIT"] is not None:
             return False
         if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
             return False  # Flask-WTF also checks the Referer over HTTPS: leave it all to Flask-WTF

@@ -43,6 +43,14 @@ class EngineMemo:
         """The engine's walk for these answers."""
         return self._progress(flow_id, answers_key(answers), today)
 
+    def progress_by_key(self, flow_id: str, key: AnswersKey, today: date) -> Progress:
+        """The engine's walk for answers already in key form (answers_key)."""
+        return self._progress(flow_id, key, today)
+
     def result(self, flow_id: str, answers: Mapping[str, AnswerValue], today: date) -> Result:
         """The engine's resolve for these answers."""
         return self._result(flow_id, answers_key(answers), today)
+
+    def result_by_key(self, flow_id: str, key: AnswersKey, today: date) -> Result:
+        """The engine's resolve for answers already in key form (answers_key)."""
+        return self._result(flow_id, key, today)

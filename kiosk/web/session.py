@@ -76,14 +76,13 @@ class ServerSessionInterface(SessionInterface):
         assert isinstance(session, ServerSession)
         if session.unavailable:
             return
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
         if session.rotated_from:
             self.store.delete(session.rotated_from)
         if not session:
             if not session.new or session.rotated_from:
-                response.delete_cookie(name, domain=domain, path=path)
+                response.delete_cookie(
+                    self.get_cookie_name(app), domain=self.get_cookie_domain(app), path=self.get_cookie_path(app)
+                )
                 if not session.new:
                     self.store.delete(session.session_id)
             return
@@ -98,15 +97,18 @@ class ServerSessionInterface(SessionInterface):
         if session.id_changed:
             # The id is fixed for the life of a session, so the cookie is only sent when the id is new.
             response.set_cookie(
-                name,
+                self.get_cookie_name(app),
                 session.session_id,
                 httponly=True,
                 secure=self.get_cookie_secure(app),
                 samesite=self.get_cookie_samesite(app),
-                domain=domain,
-                path=path,
+                domain=self.get_cookie_domain(app),
+                path=self.get_cookie_path(app),
             )
-        response.vary.add("Cookie")
+        if "Vary" in response.headers:
+            response.vary.add("Cookie")
+        else:
+            response.headers["Vary"] = "Cookie"  # (most pages: no Vary yet, and no header set to parse)
 
 
 def lifetime(app: Flask) -> timedelta:

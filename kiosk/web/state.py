@@ -11,7 +11,7 @@ from flask import current_app, session
 from ..engine import AnswerValue, Content, Progress, Result
 from ..engine.model import Flow
 from ..i18n import Catalogue, Translator
-from .memo import EngineMemo
+from .memo import AnswersKey, EngineMemo
 
 
 def content() -> Content:
@@ -55,6 +55,17 @@ def answers_for(flow: Flow) -> dict[str, AnswerValue]:
     return answers
 
 
+def stored_answers_key(flow: Flow) -> AnswersKey:
+    """The stored answers of one event as the engine memo's key, in one pass (every page needs it)."""
+    stored = session.get("answers", {}).get(flow.id, {})
+    questions = flow.question_map
+    return tuple(sorted(
+        (question_id, tuple(value) if isinstance(value, list) else value)
+        for question_id, value in stored.items()
+        if question_id in questions  # content changed since the answer was given
+    ))
+
+
 def store_answers(flow: Flow, answers: dict[str, AnswerValue]) -> None:
     """Save the answers of one event (JSON: tuples become lists)."""
     all_answers: dict[str, Any] = dict(session.get("answers", {}))
@@ -70,12 +81,16 @@ def memo() -> EngineMemo:
 
 def progress(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Progress:
     """Where the resident is in the flow, from the stored answers (or the given ones)."""
-    return memo().progress(flow.id, answers_for(flow) if answers is None else answers, today())
+    if answers is None:
+        return memo().progress_by_key(flow.id, stored_answers_key(flow), today())
+    return memo().progress(flow.id, answers, today())
 
 
 def result(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Result:
     """The one result every surface renders, from the stored answers (or the given ones)."""
-    return memo().result(flow.id, answers_for(flow) if answers is None else answers, today())
+    if answers is None:
+        return memo().result_by_key(flow.id, stored_answers_key(flow), today())
+    return memo().result(flow.id, answers, today())
 
 
 def checked_items(flow: Flow) -> set[str]:
