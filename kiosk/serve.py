@@ -7,10 +7,12 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from .logs import configure_logging
 
+_SERVER_CPUS = "KIOSK_SERVER_CPUS"  # the cores a worker could use before it was kept to one
 # Paths only, never query strings (a query may hold a code); no user agent, no referrer. "worker" is the
 # process id (gunicorn writes it as <1234>).
 ACCESS_LOG_FORMAT = (
@@ -73,8 +75,10 @@ def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict[
         # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections over
         # them. With one shared socket, whichever worker wakes first accepts a whole burst of connections:
         # kept alive, 32 connections stayed 32/0 on one worker as often as not, and that worker's core did all
-        # the work while the other idled (docs/benchmarks.md).
-        "reuse_port": True,
+        # the work while the other idled (docs/benchmarks.md). Side effects, in the README: a second server
+        # of the same user on the same port starts too and shares the traffic, and connections still waiting
+        # in a worker that dies are reset. KIOSK_REUSE_PORT=0 goes back to one shared socket.
+        "reuse_port": os.environ.get("KIOSK_REUSE_PORT", "1") != "0",
         "pre_fork": _choose_cpu,
         "post_fork": _keep_to_cpu,
     }
@@ -109,8 +113,22 @@ def _choose_cpu(server: Any, worker: Any) -> None:
 def _keep_to_cpu(server: Any, worker: Any) -> None:
     """In the new worker: run its threads on the chosen core only."""
     cpu = getattr(worker, "kiosk_cpu", None)
-    if cpu is not None:
+    if cpu is None:
+        return
+    # Helper processes the worker starts (the speech engine) get all the server's cores back: release_cores().
+    os.environ[_SERVER_CPUS] = ",".join(str(core) for core in _cpus())
+    try:
         os.sched_setaffinity(0, {cpu})
+    except OSError as error:  # the core went away since the master chose it (a cpuset changed): run unpinned
+        server.log.warning("worker %s not kept to core %s: %s", worker.pid, cpu, error)
+
+
+def release_cores() -> None:
+    """In a process started by a worker kept to one core: run on every core the server may use again."""
+    cores = os.environ.get(_SERVER_CPUS, "")
+    if cores and hasattr(os, "sched_setaffinity"):
+        with suppress(OSError, ValueError):
+            os.sched_setaffinity(0, {int(core) for core in cores.split(",")})
 
 
 def _long_lived(app: Any) -> Any:

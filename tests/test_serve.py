@@ -3,7 +3,9 @@
 import http.client
 import os
 import signal
+import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 from collections import Counter
@@ -106,3 +108,23 @@ def test_keeping_workers_to_cores_can_be_switched_off(tmp_path):
                 KIOSK_PIN_WORKERS="0") as server:
         for worker in _wait_for_workers(server, 2):
             assert _allowed_cpus(worker) == os.sched_getaffinity(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two cores")
+def test_a_helper_process_of_a_pinned_worker_gets_all_the_cores_back():
+    # What the speech engine's process does first (kiosk/speech/worker.py): a worker is kept to one core, the
+    # helper it starts inherits that, and takes every core back.
+    script = textwrap.dedent("""
+        import os, types
+        from kiosk.serve import _keep_to_cpu, release_cores
+        everything = os.sched_getaffinity(0)
+        worker = types.SimpleNamespace(kiosk_cpu=min(everything), pid=os.getpid())
+        _keep_to_cpu(types.SimpleNamespace(log=None), worker)
+        pinned = os.sched_getaffinity(0)
+        release_cores()
+        print(len(pinned), os.sched_getaffinity(0) == everything)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "KIOSK_PIN_WORKERS": "1"})
+    assert result.stdout.split() == ["1", "True"], result.stderr

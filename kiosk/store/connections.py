@@ -50,8 +50,14 @@ class PooledConnections:
         connection.invalidate(error)
 
 
+_Opened = tuple[sqlite3.Connection, int, threading.Thread]
+
+
 class ThreadConnections:
-    """One sqlite3 connection per thread (and process) for a SQLite file."""
+    """One sqlite3 connection per thread (and process) for a SQLite file.
+
+    A connection stays with its thread; one whose thread has ended (a development server starts a thread per
+    request) is closed when the next connection opens, so their number stays that of the live threads."""
 
     def __init__(self, engine: Engine, database_file: Path, prepare: Callable[[Any, Any], None],
                  timeout: float) -> None:
@@ -60,7 +66,8 @@ class ThreadConnections:
         self._timeout = timeout
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: list[tuple[sqlite3.Connection, int]] = []  # with the process that opened each
+        # Every connection opened, with the process and the thread that opened it.
+        self._open: list[_Opened] = []
         self._generation = 0
         event.listen(engine, "engine_disposed", self.close_all)
 
@@ -69,33 +76,46 @@ class ThreadConnections:
         if held is not None and held[1:] == (os.getpid(), self._generation):
             return held[0]
         connection = sqlite3.connect(self.database_file, timeout=self._timeout, check_same_thread=False)
-        self._prepare(connection, None)
+        try:
+            self._prepare(connection, None)
+        except BaseException:
+            connection.close()
+            raise
+        pid = os.getpid()
+        ended: list[_Opened] = []
         with self._lock:
-            self._open.append((connection, os.getpid()))
-        self._local.held = (connection, os.getpid(), self._generation)
+            generation = self._generation  # read with the list: a dispose cannot slip in between
+            self._open.append((connection, pid, threading.current_thread()))
+            keep: list[_Opened] = []
+            for entry in self._open:
+                (ended if entry[1] == pid and not entry[2].is_alive() else keep).append(entry)
+            self._open = keep
+        for stale, _, _ in ended:
+            with suppress(sqlite3.Error):
+                stale.close()
+        self._local.held = (connection, pid, generation)
         return connection
 
     def release(self, connection: Any, failed: bool) -> None:
         if failed and connection.in_transaction:
-            with suppress(sqlite3.Error):
+            try:
                 connection.rollback()
+            except sqlite3.Error as error:  # an open transaction would hold SQLite's write lock: let it go
+                self.invalidate(connection, error)
 
     def invalidate(self, connection: Any, error: BaseException) -> None:
         self._local.held = None
-        self._close(connection)
+        with self._lock:
+            self._open = [entry for entry in self._open if entry[0] is not connection]
+        with suppress(sqlite3.Error):
+            connection.close()
 
     def close_all(self, _engine: Any = None) -> None:
         """Close every thread's connection (the engine was disposed): each opens the file again when next used."""
         with self._lock:
             self._generation += 1
             closing, self._open = self._open, []
-        for connection, pid in closing:
+        for connection, pid, _ in closing:
             if pid == os.getpid():  # never a connection a parent process opened before forking
                 with suppress(sqlite3.Error):
                     connection.close()
-
-    def _close(self, connection: sqlite3.Connection) -> None:
-        with self._lock:
-            self._open = [(held, pid) for held, pid in self._open if held is not connection]
-        with suppress(sqlite3.Error):
-            connection.close()

@@ -54,6 +54,8 @@ def csrf_token() -> str:
     token = g.get(FIELD)
     if isinstance(token, str):  # already chosen for this request (or re-sent by the outage page)
         return token
+    if current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return str(generate_csrf())  # tokens that expire must be signed afresh
     tokens: SignedTokens = current_app.extensions["kiosk_csrf_tokens"]
     secret = session.get(FIELD)
     if isinstance(secret, str):
@@ -72,7 +74,9 @@ class KeptTokenCSRFProtect(CSRFProtect):  # type: ignore[misc]
     def protect(self, apply_exemptions: bool = False) -> None:
         """Validate CSRF on the current request (Flask-WTF's rules)."""
         if request.method not in current_app.config["WTF_CSRF_METHODS"]:
-            return  # what Flask-WTF does too, before its exemptions
+            return  # as Flask-WTF does
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+            return  # as Flask-WTF does: exempt views (the JSON API) are not checked
         if self._is_kept_token():
             g.csrf_valid = True
             return

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import state
 from .csrf_tokens import csrf_token
 
+RESIDENT_PAGES, STAFF_PAGES = "kiosk_pages", "kiosk_staff_pages"  # the two caches, in app.extensions
 Parts = tuple[bytes | str, ...]  # encoded text at even positions, slot names at odd ones
 
 
@@ -94,12 +95,13 @@ def display_key() -> tuple[Hashable, ...]:
 
 
 def render_cached(template: str, key: tuple[Hashable, ...], slots: dict[str, str] | None = None,
-                  **context: Any) -> bytes:
+                  cache_name: str = RESIDENT_PAGES, **context: Any) -> bytes:
     """render_template for a page that depends only on `key` (plus display_key()), the CSRF token and `slots`.
 
     The template shows each slot with {{ slots.NAME }}; `slots` gives this request's (already escaped) HTML
-    for them, which is never kept."""
-    cache: PageCache = current_app.extensions["kiosk_pages"]
+    for them, which is never kept. `cache_name`: STAFF_PAGES keeps staff pages apart, so that a busy counter
+    does not push the residents' pages out."""
+    cache: PageCache = current_app.extensions[cache_name]
     full_key = (template, *key, *display_key())
     parts = cache.get(full_key)
     if parts is None:
@@ -112,6 +114,8 @@ def render_cached(template: str, key: tuple[Hashable, ...], slots: dict[str, str
     return fill(parts, values)
 
 
-def init_app(app: Flask, max_bytes: int = 8_000_000) -> None:
-    """One cache per app: at most about 8 MB of pages per server process."""
-    app.extensions["kiosk_pages"] = PageCache(max_bytes)
+def init_app(app: Flask, max_bytes: int = 8_000_000, staff_max_bytes: int = 2_000_000) -> None:
+    """Per app and server process: at most about 8 MB of residents' pages and 2 MB of staff pages (a staff case
+    page is about 90 kB: some twenty cases and their recent statuses)."""
+    app.extensions[RESIDENT_PAGES] = PageCache(max_bytes)
+    app.extensions[STAFF_PAGES] = PageCache(staff_max_bytes)

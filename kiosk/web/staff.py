@@ -22,7 +22,7 @@ from ..store.cases import CaseRecord, CaseStore, printed_code
 from ..store.staff import StaffStore
 from . import state
 from .memo import answers_key
-from .page_cache import render_cached
+from .page_cache import STAFF_PAGES, render_cached
 from .resident import htmx
 from .urls import url_for
 
@@ -205,9 +205,9 @@ def case(case_id: int) -> bytes:
            current_user.name, current_user.role)
     prefill = render_template("staff/_case_prefill.html", prefill=found.prefill)
     return render_cached(
-        "staff/case.html", key, slots={"prefill": prefill}, case_id=found.id, code=printed_code(found),
-        result=result, flow=result.flow, forms=forms_for(p.id for p in result.procedures), statuses=statuses,
-        staff_page=True, **_status_cell_context(found.id),
+        "staff/case.html", key, slots={"prefill": prefill}, cache_name=STAFF_PAGES, case_id=found.id,
+        code=printed_code(found), result=result, flow=result.flow, forms=forms_for(p.id for p in result.procedures),
+        statuses=statuses, staff_page=True, **_status_cell_context(found.id),
     )
 
 

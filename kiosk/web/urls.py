@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask import url_for as flask_url_for
 
 MAX_URLS = 4096
@@ -29,9 +29,10 @@ class UrlMemo:
 
     def url_for(self, endpoint: str, **values: Any) -> str:
         """Flask's url_for, remembered for absolute endpoint names and plain values."""
-        if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        if endpoint.startswith(".") or any(name.startswith("_") for name in values) or not has_request_context():
             return flask_url_for(endpoint, **values)
-        key = (request.script_root, endpoint, *sorted(values.items()))
+        # The values' types too: 1, 1.0 and True are equal keys but not the same URL.
+        key = (request.script_root, endpoint, *sorted((name, type(value), value) for name, value in values.items()))
         try:
             with self._lock:
                 url = self._urls.get(key)

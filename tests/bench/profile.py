@@ -136,6 +136,7 @@ def switch_off_caches(app: Any) -> None:
     from kiosk.web.page_cache import PageCache
 
     app.extensions["kiosk_pages"] = PageCache(max_bytes=0)
+    app.extensions["kiosk_staff_pages"] = PageCache(max_bytes=0)
     app.extensions["kiosk_memo"] = EngineMemo(app.extensions["kiosk_content"], paths=0, results=0)
     kiosk.web.slip.qr_svg = kiosk.web.slip.qr_svg.__wrapped__  # type: ignore[attr-defined]
 

@@ -75,10 +75,15 @@ def test_nothing_is_readable_without_the_key(keyring, case):
     for word in PERSONAL:
         assert word.encode("utf-8") not in raw
         assert word not in payload
-    # even someone who knows the format and the dictionary sees no plaintext: the body is ciphertext
+    # even someone who knows the format and the dictionary sees no plaintext: the body is ciphertext (random
+    # bytes, which now and then happen to inflate to something, never to the case)
     body = raw[HEADER.size + NONCE_BYTES :]
-    with pytest.raises(zlib.error):
-        zlib.decompressobj(-15, ZDICT_V1).decompress(body)
+    try:
+        inflated = zlib.decompressobj(-15, ZDICT_V1).decompress(body)
+    except zlib.error:
+        inflated = b""
+    for word in PERSONAL:
+        assert word.encode("utf-8") not in inflated
 
 
 def test_every_seal_uses_a_fresh_nonce(keyring, case):

@@ -39,6 +39,20 @@ def test_each_thread_keeps_one_connection_of_its_own(database):
     assert len(mine) == 1 and theirs[0] not in mine
 
 
+def test_connections_of_ended_threads_are_closed(database):
+    fetch = database.prepare(FETCH)
+    database.prepare(INSERT).execute(id="s1", data={"n": 1})
+    descriptors = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    for _ in range(40):  # a development server starts a thread per request
+        thread = threading.Thread(target=lambda: fetch.first(id="s1"))
+        thread.start()
+        thread.join()
+    assert fetch.first(id="s1") == ({"n": 1},)
+    assert len(database._connections._open) <= 2  # this thread's and at most the last ended one's
+    if descriptors is not None:
+        assert len(os.listdir("/proc/self/fd")) <= descriptors + 4  # no file handle left behind per thread
+
+
 def test_the_connection_sees_what_others_wrote_and_writes_are_committed(database):
     database.prepare(INSERT).execute(id="s1", data={"n": 1})
     with database.session() as db:  # through the ORM's own pooled connection

@@ -108,3 +108,20 @@ def test_a_token_signed_by_another_process_is_kept_once_it_has_been_checked(tmp_
     assert response.status_code == 302
     other.get(response.headers["Location"])
     assert tokens_on(other.page) == {token}  # the second process now shows the token it checked
+
+
+def test_tokens_that_expire_are_signed_afresh(tmp_path):
+    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=3600)
+    resident = Resident(app.test_client())
+    resident.start("okuyami")
+    question_id = resident.current_question()
+    first = resident.csrf()
+    time.sleep(1.1)  # signed with the time: a second later, a new token
+    resident.get(f"/okuyami/questions/{question_id}")
+    assert resident.csrf() != first
+    assert resident.answer("okuyami", question_id, OKUYAMI_78[question_id]).status_code == 302
+
+
+def test_pages_allow_a_referer_to_this_site_only(resident):
+    response = resident.get("/okuyami/")
+    assert response.headers["Referrer-Policy"] == "same-origin"  # over HTTPS, Flask-WTF needs it for a POST

@@ -26,3 +26,10 @@ def test_external_urls_and_list_values_are_built_every_time(app):
         for number in range(5):
             memo.url_for("staff.case", case_id=number)
         assert len(memo._urls) == 2  # bounded
+
+
+def test_values_that_compare_equal_but_read_differently_are_not_mixed_up(app):
+    memo = UrlMemo()
+    with app.test_request_context("/"):
+        for value in (1, True, 1.0, "1"):
+            assert memo.url_for("resident.menu", page=value) == flask_url_for("resident.menu", page=value)
