@@ -33,8 +33,9 @@ SECURITY_HEADERS = (
 
 
 _DEFAULTS = tuple((key.lower(), key, value) for key, value in SECURITY_HEADERS)
-# Answers must never be kept by the browser or a proxy (shared kiosk, Back after reset).
-_NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
+# Answers must never be kept by the browser or a proxy (shared kiosk, Back after reset). Cache-Control alone:
+# Pragma is deprecated (RFC 9111) and only ever spoke to HTTP/1.0 caches.
+_NO_STORE = (("Cache-Control", "no-store"),)
 
 
 def init_app(app: Flask) -> None:
