@@ -454,7 +454,7 @@ def report(data: dict[str, Any]) -> tuple[str, bool]:
         "",
         f"**Load.** `wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` after a "
         f"{args.warmup} s warm-up, on 127.0.0.1; wrk runs on the same cores. Servers: gunicorn gthread, "
-        f"{WORKERS} workers × {THREADS} threads, a listening socket per worker (`reuse_port`), for both. "
+        f"{WORKERS} workers × {THREADS} threads, a listening socket and a core per worker, for both. "
         f"{args.rounds} round(s); hello is measured before the first round and after each, and each round's "
         f"ratios use the mean of the hello runs around it "
         f"(hello: {hello_text}). With several rounds the table shows medians, and the range of the ratios.",
