@@ -15,38 +15,20 @@ validation, unchanged, and once valid is kept (another server process signed it)
 from __future__ import annotations
 
 import hmac
-import threading
-from collections import OrderedDict
 
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
+from .lru import LRU
+
 FIELD = "csrf_token"  # Flask-WTF's default field, session key and `g` attribute
 
 
-class SignedTokens:
-    """A thread-safe LRU of session secret → signed token."""
+class SignedTokens(LRU[str, str]):
+    """Session secret → the token signed for it (the most recent 8,192 sessions of this process)."""
 
     def __init__(self, size: int = 8192) -> None:
-        self.size = size
-        self._tokens: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, secret: str) -> str | None:
-        """The token signed for a secret, if kept."""
-        with self._lock:
-            token = self._tokens.get(secret)
-            if token is not None:
-                self._tokens.move_to_end(secret)
-            return token
-
-    def put(self, secret: str, token: str) -> None:
-        """Keep a signed token, forgetting the least recently used one when full."""
-        with self._lock:
-            self._tokens[secret] = token
-            self._tokens.move_to_end(secret)
-            while len(self._tokens) > self.size:
-                self._tokens.popitem(last=False)
+        super().__init__(size)
 
 
 def csrf_token() -> str:

@@ -9,23 +9,21 @@ go to Flask's url_for as they are.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from flask import url_for as flask_url_for
 
+from .lru import LRU
+
 MAX_URLS = 4096
 
 
 class UrlMemo:
-    """A thread-safe, bounded memo of built URLs (least recently used forgotten first)."""
+    """Built URLs, remembered (the most recently used MAX_URLS)."""
 
     def __init__(self, size: int = MAX_URLS) -> None:
-        self.size = size
-        self._urls: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._urls: LRU[tuple[Any, ...], str] = LRU(size)
 
     def url_for(self, endpoint: str, **values: Any) -> str:
         """Flask's url_for, remembered for absolute endpoint names and plain values."""
@@ -34,18 +32,12 @@ class UrlMemo:
         # The values' types too: 1, 1.0 and True are equal keys but not the same URL.
         key = (request.script_root, endpoint, *sorted((name, type(value), value) for name, value in values.items()))
         try:
-            with self._lock:
-                url = self._urls.get(key)
-                if url is not None:
-                    self._urls.move_to_end(key)
+            url = self._urls.get(key)
         except TypeError:  # a value that cannot be a key (a list): build it every time
             return flask_url_for(endpoint, **values)
         if url is None:
             url = flask_url_for(endpoint, **values)
-            with self._lock:
-                self._urls[key] = url
-                while len(self._urls) > self.size:
-                    self._urls.popitem(last=False)
+            self._urls.put(key, url)
         return url
 
 
