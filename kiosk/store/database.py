@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ClauseElement
 
@@ -30,7 +30,6 @@ class Database:
         options: dict[str, object] = {}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_TIMEOUT}
-            options["pool_reset_on_return"] = None  # _sqlite_reset below rolls back only what is open
         else:
             # A database server can restart or drop idle connections: test each one before use. A SQLite file
             # cannot, and the test query costs a round trip on every request.
@@ -38,11 +37,10 @@ class Database:
         self.engine: Engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "reset", _sqlite_reset)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer at a time: short writes on hot paths queue for it (see write_queue).
-        self._write_queue = WriteQueue(_sqlite_file(self.engine)) if url.startswith("sqlite") else None
         database_file = _sqlite_file(self.engine) if url.startswith("sqlite") else None
+        # SQLite has one writer at a time: short writes on hot paths queue for it (see write_queue).
+        self._write_queue = WriteQueue(database_file) if url.startswith("sqlite") else None
         self._connections: Connections = (
             ThreadConnections(self.engine, database_file, _sqlite_pragmas, SQLITE_TIMEOUT)
             if database_file is not None
@@ -60,15 +58,9 @@ class Database:
                 session.rollback()
                 raise
 
-    @contextmanager
-    def writing(self) -> Iterator[Connection]:
-        """A connection for a short write transaction (committed on success)."""
-        with self._write_queue.hold() if self._write_queue else nullcontext(), self.engine.begin() as connection:
-            yield connection
-
     def prepare(self, statement: ClauseElement) -> Prepared:
-        """A hot statement compiled once and run on a pooled DBAPI connection (prepared.py); writes queue as in
-        writing()."""
+        """A hot statement compiled once and run on a DBAPI connection (prepared.py, connections.py); on SQLite
+        its writes queue for the one writer (write_queue.py)."""
         return Prepared(self.engine, statement, self._write_queue.hold if self._write_queue else None,
                         self._connections)
 
@@ -98,14 +90,6 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     # In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, which is what
     # SQLite recommends for WAL and avoids an fsync on every commit (every answer saves the session).
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")  # (how long to wait for a lock: the connection's SQLITE_TIMEOUT)
     cursor.close()
 
-
-def _sqlite_reset(dbapi_connection: object, _record: object, _state: object) -> None:
-    # A connection back in the pool must hold no transaction. pysqlite opens none for a read, so most have
-    # nothing to roll back, and each rollback is one more call that lets go of the GIL: under load another
-    # thread takes it, and getting it back costs a hand-over between cores (docs/benchmarks.md).
-    if dbapi_connection.in_transaction:  # type: ignore[attr-defined]
-        dbapi_connection.rollback()  # type: ignore[attr-defined]

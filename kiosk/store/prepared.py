@@ -4,11 +4,11 @@ Every page reads the resident's session, every answer writes it, and every staff
 case and its statuses and writes an audit entry. Through SQLAlchemy's Connection each of these costs about
 35–45 µs of Python (execution context, result object, row processing) around a query SQLite answers in
 4 µs: a sixth of a question page. Here the same Core statement is compiled once for the engine's dialect and
-run on a DBAPI connection (connections.py: from the same pool, or one per thread for a SQLite file), with
-the same type conversions (the column types' own bind and
-result processors), so SQLite and PostgreSQL behave exactly as through the ORM. DBAPI errors are raised as
-SQLAlchemy's (OperationalError and so on, without parameters: they hold personal data), and a connection
-the database dropped is invalidated, as SQLAlchemy would. Everything else keeps using Core and the ORM.
+run on a DBAPI connection (connections.py: from the same pool, or one per thread for a SQLite file), with the
+same type conversions (the column types' own bind and result processors), so SQLite and PostgreSQL behave
+exactly as through the ORM. DBAPI errors are raised as SQLAlchemy's (OperationalError and so on, without
+parameters: they hold personal data), and a connection the database dropped is invalidated, as SQLAlchemy
+would. Everything else keeps using Core and the ORM.
 """
 
 from __future__ import annotations
