@@ -24,13 +24,7 @@ from .lru import LRU
 FIELD = "csrf_token"  # Flask-WTF's default field, session key and `g` attribute
 
 
-class SignedTokens(LRU[str, str]):
-    """Session secret → the token signed for it (the most recent 8,192 sessions of this process)."""
-
-    def __init__(self, size: int = 8192) -> None:
-        super().__init__(size)
-
-
+SIGNED_TOKENS = 8192  # sessions whose signed token a process keeps (session secret → token)
 def csrf_token() -> str:
     """The request's CSRF token: Flask-WTF's generate_csrf, signed once per session secret."""
     token = g.get(FIELD)
@@ -38,7 +32,7 @@ def csrf_token() -> str:
         return token
     if current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return str(generate_csrf())  # tokens that expire must be signed afresh
-    tokens: SignedTokens = current_app.extensions["kiosk_csrf_tokens"]
+    tokens: LRU[str, str] = current_app.extensions["kiosk_csrf_tokens"]
     secret = session.get(FIELD)
     if isinstance(secret, str):
         kept = tokens.get(secret)
@@ -87,7 +81,7 @@ class KeptTokenCSRFProtect(CSRFProtect):  # type: ignore[misc]
 
 def init_app(app: Flask) -> None:
     """Templates call csrf_token() as before; it now reuses the session's signed token."""
-    app.extensions["kiosk_csrf_tokens"] = SignedTokens()
+    app.extensions["kiosk_csrf_tokens"] = LRU[str, str](SIGNED_TOKENS)
     # CSRFProtect puts its generate_csrf both among the globals and into every template context: replace both
     # (context processors apply in order, so this one's value wins).
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,21 +1,28 @@
-"""A small thread-safe LRU mapping, bounded by its number of entries (per-process memos of the web layer)."""
+"""A small thread-safe LRU mapping, bounded by the total weight of its entries (by default, their number):
+the per-process memos of the web layer (CSRF tokens, URLs, rendered pages)."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class LRU(Generic[K, V]):
-    """Keeps the `size` most recently used entries."""
+def _one(_: object) -> int:
+    return 1
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+
+class LRU(Generic[K, V]):
+    """Keeps the most recently used entries whose weights add up to at most `limit`."""
+
+    def __init__(self, limit: int, weigh: Callable[[V], int] = _one) -> None:
+        self.limit = limit
+        self._weigh = weigh
+        self._weight = 0
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -28,12 +35,22 @@ class LRU(Generic[K, V]):
             return value
 
     def put(self, key: K, value: V) -> None:
-        """Keep a value, forgetting the least recently used entries beyond the size."""
+        """Keep a value, forgetting the least recently used entries beyond the limit."""
+        weight = self._weigh(value)
         with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._weight -= self._weigh(previous)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._weight += weight
+            while self._weight > self.limit:
+                _, dropped = self._entries.popitem(last=False)
+                self._weight -= self._weigh(dropped)
+
+    def values(self) -> list[V]:
+        """What is kept, least recently used first (a copy)."""
+        with self._lock:
+            return list(self._entries.values())
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -36,21 +36,6 @@ class EngineMemo:
         def result(flow_id: str, key: AnswersKey, today: date) -> Result:
             return resolve(content, flow_id, dict(key), today)
 
-        self._progress = progress
-        self._result = result
-
-    def progress(self, flow_id: str, answers: Mapping[str, AnswerValue], today: date) -> Progress:
-        """The engine's walk for these answers."""
-        return self._progress(flow_id, answers_key(answers), today)
-
-    def progress_by_key(self, flow_id: str, key: AnswersKey, today: date) -> Progress:
-        """The engine's walk for answers already in key form (answers_key)."""
-        return self._progress(flow_id, key, today)
-
-    def result(self, flow_id: str, answers: Mapping[str, AnswerValue], today: date) -> Result:
-        """The engine's resolve for these answers."""
-        return self._result(flow_id, answers_key(answers), today)
-
-    def result_by_key(self, flow_id: str, key: AnswersKey, today: date) -> Result:
-        """The engine's resolve for answers already in key form (answers_key)."""
-        return self._result(flow_id, key, today)
+        # Both take the answers in key form (answers_key): state.py builds it once per request.
+        self.progress = progress
+        self.result = result

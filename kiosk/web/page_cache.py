@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -24,21 +22,20 @@ from markupsafe import Markup
 
 from . import state
 from .csrf_tokens import csrf_token
+from .lru import LRU
 
 RESIDENT_PAGES, STAFF_PAGES = "kiosk_pages", "kiosk_staff_pages"  # the two caches, in app.extensions
 Parts = tuple[bytes | str, ...]  # encoded text at even positions, slot names at odd ones
 
 
 class PageCache:
-    """A thread-safe LRU of rendered pages, bounded by their total size in bytes."""
+    """Rendered pages, least recently used forgotten first, within a total size in bytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._bytes = 0
         self._secret = secrets.token_hex(16)  # letters and digits: markers are never escaped or split
         self._marker = re.compile(f"slot{self._secret}([a-z_]+)end")
-        self._pages: OrderedDict[Hashable, Parts] = OrderedDict()
-        self._lock = threading.Lock()
+        self._pages: LRU[Hashable, Parts] = LRU(max_bytes, _size)
 
     def marker(self, name: str) -> Markup:
         """What a template shows where the slot `name` goes (the CSRF token is the slot "csrf")."""
@@ -51,24 +48,12 @@ class PageCache:
 
     def get(self, key: Hashable) -> Parts | None:
         """The kept page for a key, if any."""
-        with self._lock:
-            parts = self._pages.get(key)
-            if parts is not None:
-                self._pages.move_to_end(key)
-            return parts
+        return self._pages.get(key)
 
     def put(self, key: Hashable, parts: Parts) -> None:
-        """Keep a page, forgetting the least recently used one when full."""
-        size = _size(parts)
-        if size > self.max_bytes // 8:
-            return  # one page must not push out everything else
-        with self._lock:
-            previous = self._pages.pop(key, None)
-            self._bytes += size - (_size(previous) if previous is not None else 0)
-            self._pages[key] = parts
-            while self._bytes > self.max_bytes:
-                _, dropped = self._pages.popitem(last=False)
-                self._bytes -= _size(dropped)
+        """Keep a page, forgetting the least recently used ones when full."""
+        if _size(parts) <= self.max_bytes // 8:  # one page must not push out everything else
+            self._pages.put(key, parts)
 
 
 def _size(parts: Parts) -> int:

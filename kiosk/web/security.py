@@ -33,9 +33,6 @@ SECURITY_HEADERS = (
 
 
 _DEFAULTS = tuple((key.lower(), key, value) for key, value in SECURITY_HEADERS)
-# Answers must never be kept by the browser or a proxy (shared kiosk, Back after reset). Cache-Control alone:
-# Pragma is deprecated (RFC 9111) and only ever spoke to HTTP/1.0 caches.
-_NO_STORE = (("Cache-Control", "no-store"),)
 
 
 def init_app(app: Flask) -> None:
@@ -48,9 +45,10 @@ def init_app(app: Flask) -> None:
         present = {key.lower() for key, _ in response.headers.items()}
         added = [(key, value) for lower, key, value in _DEFAULTS if lower not in present]
         if not request.path.startswith("/static/"):
-            for key, _ in _NO_STORE:
-                if key.lower() in present:
-                    del response.headers[key]
-            added.extend(_NO_STORE)
+            # Answers must never be kept by the browser or a proxy (shared kiosk, Back after reset). No Pragma:
+            # deprecated (RFC 9111), it only ever spoke to HTTP/1.0 caches.
+            if "cache-control" in present:
+                del response.headers["Cache-Control"]
+            added.append(("Cache-Control", "no-store"))
         response.headers.extend(added)
         return response

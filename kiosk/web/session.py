@@ -105,10 +105,7 @@ class ServerSessionInterface(SessionInterface):
                 domain=self.get_cookie_domain(app),
                 path=self.get_cookie_path(app),
             )
-        if "Vary" in response.headers:
-            response.vary.add("Cookie")
-        else:
-            response.headers["Vary"] = "Cookie"  # (most pages: no Vary yet, and no header set to parse)
+        response.vary.add("Cookie")
 
 
 def lifetime(app: Flask) -> timedelta:

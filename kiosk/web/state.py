@@ -11,7 +11,7 @@ from flask import current_app, session
 from ..engine import AnswerValue, Content, Progress, Result
 from ..engine.model import Flow
 from ..i18n import Catalogue, Translator
-from .memo import AnswersKey, EngineMemo
+from .memo import AnswersKey, EngineMemo, answers_key
 
 
 def content() -> Content:
@@ -43,27 +43,21 @@ def translator() -> Translator:
     return catalogue().translator(language_code())
 
 
-def answers_for(flow: Flow) -> dict[str, AnswerValue]:
-    """The stored answers of one event, with multiple-choice answers as tuples again."""
-    stored = session.get("answers", {}).get(flow.id, {})
-    answers: dict[str, AnswerValue] = {}
-    for question_id, value in stored.items():
-        question = flow.question_map.get(question_id)
-        if question is None:
-            continue  # content changed since the answer was given
-        answers[question_id] = tuple(value) if isinstance(value, list) else value
-    return answers
-
-
 def stored_answers_key(flow: Flow) -> AnswersKey:
-    """The stored answers of one event as the engine memo's key, in one pass (every page needs it)."""
+    """The stored answers of one event as the engine memo's key, in one pass (every page needs it): sorted
+    pairs, multiple-choice answers as tuples again, answers to questions the content no longer has left out."""
     stored = session.get("answers", {}).get(flow.id, {})
     questions = flow.question_map
     return tuple(sorted(
         (question_id, tuple(value) if isinstance(value, list) else value)
         for question_id, value in stored.items()
-        if question_id in questions  # content changed since the answer was given
+        if question_id in questions
     ))
+
+
+def answers_for(flow: Flow) -> dict[str, AnswerValue]:
+    """The stored answers of one event, with multiple-choice answers as tuples again."""
+    return dict(stored_answers_key(flow))
 
 
 def store_answers(flow: Flow, answers: dict[str, AnswerValue]) -> None:
@@ -81,16 +75,16 @@ def memo() -> EngineMemo:
 
 def progress(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Progress:
     """Where the resident is in the flow, from the stored answers (or the given ones)."""
-    if answers is None:
-        return memo().progress_by_key(flow.id, stored_answers_key(flow), today())
-    return memo().progress(flow.id, answers, today())
+    return memo().progress(flow.id, _key(flow, answers), today())
 
 
 def result(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Result:
     """The one result every surface renders, from the stored answers (or the given ones)."""
-    if answers is None:
-        return memo().result_by_key(flow.id, stored_answers_key(flow), today())
-    return memo().result(flow.id, answers, today())
+    return memo().result(flow.id, _key(flow, answers), today())
+
+
+def _key(flow: Flow, answers: dict[str, AnswerValue] | None) -> AnswersKey:
+    return stored_answers_key(flow) if answers is None else answers_key(answers)
 
 
 def checked_items(flow: Flow) -> set[str]:

@@ -3,8 +3,6 @@
 import re
 import time
 
-from kiosk.web.csrf_tokens import SignedTokens
-
 from .conftest import Resident, make_app
 from .test_resident_flow import OKUYAMI_78
 
@@ -65,15 +63,6 @@ def test_another_residents_token_is_refused(app):
     response = second.client.post(f"/okuyami/questions/{question_id}", data={
         "csrf_token": first.csrf(), "answer-year": year, "answer-month": month, "answer-day": day})
     assert response.status_code == 400
-
-
-def test_the_kept_tokens_are_bounded():
-    tokens = SignedTokens(size=3)
-    for number in range(5):
-        tokens.put(f"secret{number}", f"token{number}")
-    tokens.get("secret2")  # recently used: stays
-    tokens.put("secret5", "token5")
-    assert [tokens.get(f"secret{n}") for n in range(6)] == [None, None, "token2", None, "token4", "token5"]
 
 
 def test_over_https_a_post_without_a_referer_is_refused_even_with_the_sessions_token(app):
