@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.test import EnvironBuilder
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from kiosk import create_app
 
@@ -96,16 +96,8 @@ class WsgiRequest:
         self.body = self.environ["wsgi.input"].read()
 
     def __call__(self) -> str:
-        environ = {**self.environ, "wsgi.input": io.BytesIO(self.body)}
-        status: list[str] = []
-        body = self.app(environ, lambda line, headers, exc_info=None: status.append(line))
-        try:
-            for _ in body:
-                pass
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-        return status[0]
+        _, status, _ = run_wsgi_app(self.app, {**self.environ, "wsgi.input": io.BytesIO(self.body)}, buffered=True)
+        return status
 
 
 def cpu_ms(request: Callable[[int], object], requests: int, threads: int = 1) -> tuple[float, float]:
