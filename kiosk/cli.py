@@ -14,7 +14,7 @@ import click
 
 from .clock import today_in_japan
 from .config import content_dir
-from .engine import AnswerError, Content, ContentError, ContentProblem, load_content, parse_answer, resolve
+from .engine import AnswerError, Answers, Content, ContentError, ContentProblem, load_content, parse_answer, resolve
 from .engine.analysis import analyse, answer_paths, verify_marks
 from .engine.yamlsource import YamlSyntaxError, load_yaml_text
 
@@ -128,7 +128,7 @@ def paths(event: str, content_path: Path | None, limit: int, today_text: str | N
             click.echo(f"上限の {limit} 通りで止めました（--limit で変えられます）", err=True)
             sys.exit(0)
         count += 1
-        answers = {k: list(v) if isinstance(v, tuple) else v for k, v in path.answers.items()}
+        answers = Answers(path.answers).to_json()
         click.echo(
             json.dumps(
                 {"answers": answers, "procedures": list(path.procedures), "conditional": list(path.conditional)},
@@ -193,13 +193,12 @@ def _app() -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
-@click.option("--threads", default=4, show_default=True, help="Threads per worker.")
-def serve(host: str, port: int, workers: int | None, threads: int) -> None:
-    """Run the app under a production server (gunicorn; waitress on Windows)."""
-    from .serve import default_workers
+@click.option("--threads", type=int, default=None, help="Threads per worker (default: 4).")
+def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Run the app under a production server (gunicorn with kiosk/gunicorn.conf.py; waitress on Windows)."""
     from .serve import serve as run_server
 
-    run_server(host, port, workers or default_workers(), threads)
+    run_server(host, port, workers, threads)
 
 
 def _close(app: Any) -> None:

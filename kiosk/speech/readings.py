@@ -29,6 +29,8 @@ from typing import Any
 
 import yaml
 
+from .cache_dir import default_cache_dir
+
 READINGS_FILE = Path("speech") / "readings.yaml"
 """The override table, relative to the content folder (questionnaires/).
 
@@ -245,8 +247,6 @@ class ReadingsMemoFile:
     or written, the readings are worked out again."""
 
     def __init__(self, readings: Readings) -> None:
-        from .service import default_cache_dir  # not at the top: service imports this module
-
         try:
             engine = version("pyopenjtalk-plus")
         except PackageNotFoundError:

@@ -45,6 +45,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .cache_dir import default_cache_dir as default_cache_dir  # also kiosk.speech's
 from .readings import Readings, ReadingsError, default_readings
 
 RATES: dict[str, int] = {"slow": 115, "normal": 160}
@@ -133,16 +134,6 @@ class BuildResult:
     made: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
-
-
-def default_cache_dir() -> Path:
-    """KIOSK_SPEECH_CACHE, or instance/speech beside the package (shared by every server process)."""
-    configured = os.environ.get("KIOSK_SPEECH_CACHE")
-    if configured:
-        return Path(configured)
-    from ..config import PROJECT_ROOT
-
-    return PROJECT_ROOT / "instance" / "speech"
 
 
 def catalogue_lookup(

@@ -29,8 +29,6 @@ import wave
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..serve import release_cores
-
 SYNTHESIS_TIMEOUT = 20.0
 """Seconds one utterance may take inside the worker (the parent has its own, longer, deadline)."""
 
@@ -38,7 +36,6 @@ SYNTHESIS_TIMEOUT = 20.0
 def worker_main(conn: Connection, driver: str | None) -> None:
     """Entry point of the child process."""
     _silence_stdout()
-    release_cores()  # synthesis may use every core, not only the web worker's
     try:
         import pyttsx3
 
