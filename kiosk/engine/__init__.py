@@ -3,6 +3,7 @@
 Content (questionnaires/) → load_content → Content; answers → walk → Progress; answers → resolve → Result.
 """
 
+from .answer_set import Answers
 from .answers import parse_answer
 from .conditions import UNKNOWN, AnswerValue
 from .content import Content
@@ -16,6 +17,7 @@ __all__ = [
     "UNKNOWN",
     "AnswerError",
     "AnswerValue",
+    "Answers",
     "Content",
     "ContentError",
     "ContentProblem",

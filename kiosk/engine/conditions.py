@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +23,7 @@ AnswerValue = str | int | tuple[str, ...]
 class Env:
     """What conditions read: the answers so far, which questions are on the path, and today."""
 
-    def __init__(self, answers: Mapping[str, AnswerValue], on_path: set[str], today: date) -> None:
+    def __init__(self, answers: Mapping[str, AnswerValue], on_path: Set[str], today: date) -> None:
         self.answers = answers
         self.on_path = on_path
         self.today = today

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from .answer_set import Answers
 from .conditions import AnswerValue, Env
 from .model import Flow, Question
 from .truth import Truth
@@ -13,11 +14,12 @@ from .truth import Truth
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a resident is in a flow. Recomputed from the answers every time; nothing else is stored."""
+    """Where a resident is in a flow. Recomputed from the answers every time; nothing else is stored.
+    Immutable, like everything the engine returns: one Progress may be shared by every caller."""
 
     flow: Flow
     path: tuple[Question, ...]
-    answers: dict[str, AnswerValue]
+    answers: Answers
     dropped: tuple[str, ...]
     env: Env
 
@@ -76,4 +78,6 @@ def walk(flow: Flow, answers: Mapping[str, AnswerValue], today: date) -> Progres
         if question.id in answers:
             kept[question.id] = answers[question.id]
     dropped = tuple(qid for qid in answers if qid not in kept)
-    return Progress(flow=flow, path=tuple(on_path), answers=kept, dropped=dropped, env=env)
+    kept_answers = Answers(kept)
+    return Progress(flow=flow, path=tuple(on_path), answers=kept_answers, dropped=dropped,
+                    env=Env(kept_answers, frozenset(on_path_ids), today))

@@ -102,7 +102,7 @@ class Result:
             "today": self.today.isoformat(),
             "complete": self.progress.complete,
             "unanswered": list(self.progress.unanswered),
-            "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in self.progress.answers.items()},
+            "answers": self.progress.answers.to_json(),
             "procedures": [self._procedure_dict(proc, t) for proc in self.procedures],
             "route": [
                 {

@@ -1,7 +1,7 @@
 """The case a slip stands for: the event, the resident's answers and the prefill data.
 
 This is the data the `sealed` mode carries in the QR code and the counter gets back. Answer values have the
-decision engine's shapes (str, int, tuple of str; dates as YYYY-MM-DD strings). Prefill is grouped by role,
+decision engine's Answers value (str, int, tuple of str; dates as YYYY-MM-DD strings). Prefill is grouped by role,
 e.g. {"applicant": {...}, "subject": {...}} with string fields as in domain-procedures §7.3; the personal
 number (個人番号) is never part of a slip.
 """
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
+
+from ..engine.answer_set import Answers, is_answer_value
 
 SlipAnswer = str | int | tuple[str, ...]
 DEFAULT_VALID_FOR = timedelta(days=14)
@@ -34,13 +36,14 @@ def whole_seconds(moment: datetime) -> datetime:
 @dataclass(frozen=True)
 class SlipCase:
     event: str
-    answers: Mapping[str, SlipAnswer]
+    answers: Answers
     prefill: Mapping[str, Mapping[str, str]]
     issued_at: datetime
     expires_at: datetime
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))
+        _check_answers(self.answers)
+        object.__setattr__(self, "answers", Answers(self.answers))
         object.__setattr__(
             self, "prefill", MappingProxyType({role: MappingProxyType(dict(f)) for role, f in self.prefill.items()})
         )
@@ -59,14 +62,13 @@ class SlipCase:
         now: datetime | None = None,
     ) -> SlipCase:
         issued = whole_seconds(now or utc_now())
-        normalised = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
-        return cls(event, normalised, prefill or {}, issued, issued + valid_for)
+        return cls(event, answers, prefill or {}, issued, issued + valid_for)  # type: ignore[arg-type]
 
     def to_plain(self) -> dict[str, Any]:
         """Plain dicts and lists (JSON-ready), e.g. for storing the case after a counter opened it."""
         return {
             "event": self.event,
-            "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in self.answers.items()},
+            "answers": self.answers.to_json(),
             "prefill": {role: dict(fields) for role, fields in self.prefill.items()},
             "issued_at": self.issued_at.isoformat(),
             "expires_at": self.expires_at.isoformat(),
@@ -86,9 +88,6 @@ def _check(case: SlipCase) -> None:
         raise ValueError("event が空です")
     if case.expires_at <= case.issued_at:
         raise ValueError("有効期限が発行日時より前です")
-    for key, value in case.answers.items():
-        if not isinstance(key, str) or not _is_answer(value):
-            raise ValueError(f"答え {key!r} の形が受付票に入れられません")
     for role, fields in case.prefill.items():
         if not isinstance(role, str):
             raise ValueError("事前入力の区分は文字列です")
@@ -99,9 +98,7 @@ def _check(case: SlipCase) -> None:
                 raise ValueError("個人番号は受付票に入れません")
 
 
-def _is_answer(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, str | int):
-        return True
-    return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+def _check_answers(answers: Mapping[str, Any]) -> None:
+    for key, value in answers.items():
+        if not isinstance(key, str) or not is_answer_value(value):
+            raise ValueError(f"答え {key!r} の形が受付票に入れられません")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 from xml.etree import ElementTree as ET
 
@@ -97,7 +96,6 @@ def _code(payload: str, level: str, box_size: int = 1) -> qrcode.QRCode:  # type
     return code
 
 
-@lru_cache(maxsize=256)
 def _version(payload: str, level: str) -> int:
     """The smallest version that holds the payload (cheap: no mask evaluation)."""
     try:
@@ -109,27 +107,29 @@ def _version(payload: str, level: str) -> int:
     return version
 
 
-def _build(payload: str, level: str, box_size: int = 1) -> qrcode.QRCode:  # type: ignore[type-arg]
-    code = _code(payload, level, box_size)
-    code.version = _version(payload, level)
+def _build(payload: str, info: QrInfo, box_size: int = 1) -> qrcode.QRCode:  # type: ignore[type-arg]
+    code = _code(payload, info.level, box_size)
+    code.version = info.version
     code.make(fit=False)
     return code
 
 
 def choose_level(payload: str, level: Level | Literal["auto"] = "auto") -> str:
     """Q if it fits in the same version as M, else M; or the level asked for."""
-    if level != "auto":
-        return level
-    medium = _version(payload, "M")
-    try:
-        return "Q" if _version(payload, "Q") == medium else "M"
-    except QrTooLarge:
-        return "M"
+    return qr_info(payload, level).level
 
 
 def qr_info(payload: str, level: Level | Literal["auto"] = "auto") -> QrInfo:
-    chosen = choose_level(payload, level)
-    return QrInfo(version=_version(payload, chosen), level=chosen)
+    """The level (Q if it fits in the same version as M, else M; or the one asked for) and the version."""
+    if level != "auto":
+        return QrInfo(version=_version(payload, level), level=level)
+    medium = _version(payload, "M")
+    try:
+        if _version(payload, "Q") == medium:
+            return QrInfo(version=medium, level="Q")
+    except QrTooLarge:
+        pass
+    return QrInfo(version=medium, level="M")
 
 
 def print_size(
@@ -147,7 +147,7 @@ def render_png(
 ) -> bytes:
     """PNG, 1 bit per pixel, `pixels_per_module(dpi, module_mm)` pixels per module, with the dpi recorded so
     that printing at 100 % gives the intended physical size."""
-    code = _build(payload, choose_level(payload, level), pixels_per_module(dpi, module_mm))
+    code = _build(payload, qr_info(payload, level), pixels_per_module(dpi, module_mm))
     image = code.make_image(image_factory=PilImage).get_image()
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
@@ -164,7 +164,7 @@ def render_svg(
     """An `<svg>` element (no XML declaration) for inline use in HTML: one path, white background, width and
     height in mm, a viewBox so CSS may scale it, crisp edges."""
     info = qr_info(payload, level)
-    code = _build(payload, info.level, box_size=10)  # qrcode's SVG unit: box_size 10 = 1 mm → viewBox in modules
+    code = _build(payload, info, box_size=10)  # qrcode's SVG unit: box_size 10 = 1 mm → viewBox in modules
     root = code.make_image(image_factory=qrcode.image.svg.SvgPathFillImage).get_image()
     side = f"{Decimal(info.modules_with_quiet_zone) * Decimal(str(module_mm)):f}mm"
     root.set("width", side)

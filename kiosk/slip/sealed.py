@@ -98,7 +98,7 @@ def encode_case(case: SlipCase) -> bytes:
     plain: dict[str, Any] = {
         "e": case.event,
         "i": int(case.issued_at.timestamp()),
-        "a": {k: list(v) if isinstance(v, tuple) else v for k, v in case.answers.items()},
+        "a": case.answers.to_json(),
         "p": {role: dict(fields) for role, fields in case.prefill.items()},
     }
     return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -116,9 +116,8 @@ def decode_case(data: bytes, expires_at: datetime) -> SlipCase:
         raise SlipGarbage()
     if not isinstance(prefill, dict) or not all(isinstance(fields, dict) for fields in prefill.values()):
         raise SlipGarbage()
-    normalised = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
     try:
-        return SlipCase(event, normalised, prefill, datetime.fromtimestamp(issued, UTC), expires_at)
+        return SlipCase(event, answers, prefill, datetime.fromtimestamp(issued, UTC), expires_at)
     except (ValueError, TypeError, OverflowError, OSError):
         raise SlipGarbage() from None
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from ..store import SessionStore
-from . import api, csrf_tokens, errors, health, page_cache, resident, security, slip, speech, staff, templating, urls
+from . import api, errors, health, resident, security, slip, speech, staff, templating
 from .session import ServerSessionInterface
 
-csrf = csrf_tokens.KeptTokenCSRFProtect()
+csrf = CSRFProtect()
 
 
 def init_web(app: Flask, sessions: SessionStore) -> None:
@@ -16,11 +17,8 @@ def init_web(app: Flask, sessions: SessionStore) -> None:
     app.session_interface = ServerSessionInterface(sessions)
     errors.init_app(app)  # first: a down database must be reported before CSRF checks read the session
     csrf.init_app(app)
-    csrf_tokens.init_app(app)  # after CSRFProtect: replaces its csrf_token() template global
     resident.htmx.init_app(app)
     templating.init_app(app)
-    urls.init_app(app)
-    page_cache.init_app(app)
     security.init_app(app)
     staff.init_app(app)
     speech.init_app(app)

@@ -1,41 +1,31 @@
-"""A per-app memo of the engine's pure functions: the same answers on the same day give the same result.
+"""The engine's walk and resolve, remembered per flow, answers and day.
 
-One resident's request often needs the path more than once, and the result page, the printable checklist,
-the calendar file and the slip all resolve the same answers; resolving a large おくやみ case takes
-milliseconds. The engine is pure (content, answers and today in; frozen dataclasses out), so results can
-be shared. Callers must treat what they get as read-only, as they already must for the engine.
+One request often needs the path more than once, and the result page, the printable checklist, the calendar
+file and the slip resolve the same answers; resolving a large おくやみ case takes milliseconds. The engine's
+inputs (Answers, a date) and outputs (Progress, Result) are immutable values, so one result can be handed to
+every caller. Nothing rendered and no personal details are kept here: only answers and what follows from them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 
-from ..engine import AnswerValue, Content, Progress, Result, resolve, walk
-
-AnswersKey = tuple[tuple[str, AnswerValue], ...]
-
-
-def answers_key(answers: Mapping[str, AnswerValue]) -> AnswersKey:
-    """A hashable, order-independent form of the answers."""
-    return tuple(sorted(answers.items()))
+from ..engine import Answers, Content, Progress, Result, resolve, walk
 
 
 class EngineMemo:
     """walk and resolve for one loaded content, remembering the most recent distinct answers."""
 
-    def __init__(self, content: Content, paths: int = 512, results: int = 32) -> None:
-        # Sizes: a path is a few kilobytes, a large result a few hundred; both stay well under a megabyte
-        # or ten per worker.
+    def __init__(self, content: Content, paths: int = 256, results: int = 32) -> None:
+        # A path is a few kilobytes, a large result a few hundred: well under ten megabytes per worker.
         @lru_cache(maxsize=paths)
-        def progress(flow_id: str, key: AnswersKey, today: date) -> Progress:
-            return walk(content.flows[flow_id], dict(key), today)
+        def progress(flow_id: str, answers: Answers, today: date) -> Progress:
+            return walk(content.flows[flow_id], answers, today)
 
         @lru_cache(maxsize=results)
-        def result(flow_id: str, key: AnswersKey, today: date) -> Result:
-            return resolve(content, flow_id, dict(key), today)
+        def result(flow_id: str, answers: Answers, today: date) -> Result:
+            return resolve(content, flow_id, answers, today)
 
-        # Both take the answers in key form (answers_key): state.py builds it once per request.
         self.progress = progress
         self.result = result

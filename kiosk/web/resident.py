@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_htmx import HTMX
 from werkzeug.wrappers import Response
 
@@ -16,12 +16,9 @@ from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
 from . import state, utterances
 from .calendar_file import deadlines_calendar
-from .memo import answers_key
-from .page_cache import render_cached
 from .qr_image import qr_svg
 from .session import ServerSession
 from .speech import page_utterances
-from .urls import url_for
 
 bp = Blueprint("resident", __name__)
 htmx = HTMX()
@@ -117,24 +114,19 @@ def _render_question(
     else:
         back = url_for("resident.start", event=flow.id)
     number, _ = progress.position(current.id)
-    speech = read_aloud(lambda: utterances.for_question(flow, current))  # also remembers what to read aloud
-    context: dict[str, Any] = {
-        "flow": flow, "question": current, "value": value, "speech": speech, "back": back, "change": change,
-        "number": number,
-    }
-    if error is None:
-        # Everything the page shows comes from this key and the display settings: shared by every resident
-        # at the same point of the flow.
-        key = (flow.id, current.id, value, back, change, number)
-        return render_cached("resident/question.html", key, raw={}, error=None, error_text=None, page_error=False,
-                             **context), status
     body = render_template(
         "resident/question.html",
+        flow=flow,
+        question=current,
+        value=value,
         raw=raw or {},
-        error=error.code,
-        error_text=state.translator().phrase(error.key, error.source, **error.params),
-        page_error=True,
-        **context,
+        error=error.code if error else None,
+        error_text=state.translator().phrase(error.key, error.source, **error.params) if error else None,
+        page_error=bool(error),
+        speech=read_aloud(lambda: utterances.for_question(flow, current)),
+        back=back,
+        change=change,
+        number=number,
     )
     return body, status
 
@@ -170,7 +162,7 @@ def answer(event: str, question_id: str) -> Any:
         kept: dict[str, Any] = {key: request.form.get(key, "") for key in fields}
         kept["answer_list"] = request.form.getlist("answer")
         return _render_question(flow, current, None, change, error=exc, raw=kept, status=422)
-    updated = state.progress(flow, {**progress.answers, current.id: value})
+    updated = state.progress(flow, progress.answers.with_answer(current.id, value))
     state.store_answers(flow, updated.answers)
     if change or (updated.complete and _is_last(updated.path, current)):
         return redirect(_next_location(flow))
@@ -202,27 +194,25 @@ def check(event: str) -> str | Response:
 
 
 @bp.get("/<event>/result")
-def result(event: str) -> bytes | Response:
+def result(event: str) -> str | Response:
     """The procedures, route, deadlines and checklist."""
     flow = flow_or_404(event)
     if not state.progress(flow).complete:
         return redirect(_next_location(flow))
     outcome = state.result(flow)
-    checked = state.checked_items(flow)
-    speech = read_aloud(lambda: utterances.for_result(outcome))  # also remembers what to read aloud
-    key = (flow.id, answers_key(outcome.progress.answers), tuple(sorted(checked)))
-    return render_cached("resident/result.html", key, flow=flow, result=outcome, checked=checked, speech=speech)
+    return render_template(
+        "resident/result.html", flow=flow, result=outcome, checked=state.checked_items(flow),
+        speech=read_aloud(lambda: utterances.for_result(outcome)),
+    )
 
 
 @bp.get("/<event>/result/print")
-def print_checklist(event: str) -> bytes | Response:
+def print_checklist(event: str) -> str | Response:
     """A print-friendly list of procedures, deadlines and things to bring."""
     flow = flow_or_404(event)
     if not state.progress(flow).complete:
         return redirect(_next_location(flow))
-    outcome = state.result(flow)
-    key = (flow.id, answers_key(outcome.progress.answers))
-    return render_cached("resident/print.html", key, flow=flow, result=outcome)
+    return render_template("resident/print.html", flow=flow, result=state.result(flow))
 
 
 @bp.get("/<event>/result.ics")

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from functools import lru_cache
+import hashlib
+import json
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from ..engine import Answers
+from ..engine.model import Flow
 from ..prefill import FIELDS, PrefillErrors, normalise_role, roles_for
 from ..prefill.fields import MAX_MEMBERS
 from ..slip import reference, sealed
 from ..slip.case import SlipCase, utc_now
 from ..slip.config import SlipSettings
-from ..slip.keys import Keyring
 from ..store.cases import CaseStore, printed_code
 from . import state
-from .memo import answers_key
-from .page_cache import render_cached
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
-from .urls import url_for
 from .utterances import heading_only
 
 bp = Blueprint("slip", __name__)
@@ -85,6 +84,7 @@ def prefill_role(event: str, role: str) -> Any:
             following = roles[roles.index(role) + 1] if roles.index(role) + 1 < len(roles) else None
             if following:
                 return redirect(url_for("slip.prefill_role", event=event, role=following))
+            _issue(flow)
             return redirect(url_for("slip.slip", event=event))
     previous = roles[roles.index(role) - 1] if roles.index(role) > 0 else None
     back = (url_for("slip.prefill_role", event=event, role=previous) if previous
@@ -105,6 +105,7 @@ def _members(event: str) -> Any:
     values: dict[str, str] = {}
     if request.method == "POST":
         if request.form.get("action") == "done":
+            _issue(flow)
             return redirect(url_for("slip.slip", event=event))
         remove = request.form.get("remove")
         if remove is not None and remove.isdigit() and int(remove) < len(members):
@@ -131,51 +132,65 @@ def _members(event: str) -> Any:
                            page_error=bool(errors)), status
 
 
-@bp.get("/<event>/slip")
-def slip(event: str) -> Any:
-    """The QR slip: print it at the kiosk, or show or print it at home; staff scan it at the counter."""
-    flow = flow_or_404(event)
-    answers = state.answers_for(flow)
-    progress = state.progress(flow, answers)
-    if not progress.complete:
-        return redirect(url_for("resident.start", event=event))
+@bp.post("/<event>/slip")
+def create(event: str) -> Response:
+    """Make the slip from the answers and personal details as they are now, then show it."""
+    if (not_ready := _require_complete(event)) is not None:
+        return not_ready
+    _issue(flow_or_404(event))
+    return redirect(url_for("slip.slip", event=event))
+
+
+def _issue(flow: Flow) -> None:
+    """Seal the case into the QR (sealed mode) or save it for the counter (reference mode), and remember the
+    slip in the session: showing it again changes nothing."""
     settings = slip_settings()
-    stored_answers = {k: list(v) if isinstance(v, tuple) else v for k, v in progress.answers.items()}
-    prefill = _prefill(event)
-    result = state.result(flow, answers)
-    label = state.translator().ui("slip.qr_label")
+    answers = state.answers_for(flow)
+    prefill = _prefill(flow.id)
     if settings.mode == "sealed":
         # The home guide has no connection to the counter: the QR carries the case, sealed for the counter.
         issued = utc_now()
         case = SlipCase(event=flow.id, answers=answers, prefill=_slip_prefill(prefill), issued_at=issued,
                         expires_at=issued + settings.valid_for)
-        payload = sealed.seal(case, settings.keyring)
-        code = None
+        payload, code = sealed.seal(case, settings.keyring), None
     else:
         store: CaseStore = current_app.extensions["kiosk_cases"]
         case_ids: dict[str, int] = dict(session.get("case_ids", {}))
-        saved = store.save_case(flow.id, stored_answers, prefill, current_app.config["KIOSK_MODE"],
+        saved = store.save_case(flow.id, answers.to_json(), prefill, current_app.config["KIOSK_MODE"],
                                 keep_for=retention(), case_id=case_ids.get(flow.id))
-        if case_ids.get(flow.id) != saved.id:
-            case_ids[flow.id] = saved.id
-            session["case_ids"] = case_ids
-        # Issued as of the next full hour: the slip is valid a little longer than stated, never shorter, and
-        # the same QR is shown (and drawn once) for the whole hour.
-        issued = utc_now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        payload = _hourly_token(str(saved.id), settings.keyring, settings.valid_for, issued)
+        case_ids[flow.id] = saved.id
+        session["case_ids"] = case_ids
+        payload = reference.issue_token(str(saved.id), settings.keyring, valid_for=settings.valid_for)
         code = printed_code(saved)
+    slips = dict(session.get("slips", {}))
+    slips[flow.id] = {"payload": payload, "code": code, "made_from": _fingerprint(answers, prefill)}
+    session["slips"] = slips
+
+
+def _fingerprint(answers: Answers, prefill: dict[str, Any]) -> str:
+    """What a slip was made from: a slip made from other answers or details is not shown."""
+    made_from = json.dumps([answers.to_json(), prefill], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(made_from.encode("utf-8")).hexdigest()
+
+
+@bp.get("/<event>/slip")
+def slip(event: str) -> Any:
+    """The QR slip: print it at the kiosk, or show or print it at home; staff scan it at the counter."""
+    if (not_ready := _require_complete(event)) is not None:
+        return not_ready
+    flow = flow_or_404(event)
+    answers = state.answers_for(flow)
+    prefill = _prefill(event)
+    made = session.get("slips", {}).get(event)
+    if not made or made.get("made_from") != _fingerprint(answers, prefill):
+        return redirect(url_for("slip.prefill_start", event=event))  # no slip yet, or the answers changed since
+    settings = slip_settings()
     paper = "receipt" if request.args.get("paper") == "receipt" else "a4"
-    speech = read_aloud(lambda: heading_only("slip.title", "slip.next_step"))  # also remembers what to read
-    # The page shows the route, the QR and the reference code, no personal data: kept while its QR is.
-    key = (flow.id, answers_key(answers), payload, code, paper, settings.mode, settings.valid_for.days, bool(prefill))
-    return render_cached("slip/slip.html", key, flow=flow, result=result, qr=qr_svg(payload, label), code=code,
-                         slip_mode=settings.mode, paper=paper, valid_days=settings.valid_for.days,
-                         has_prefill=bool(prefill), speech=speech)
-
-
-@lru_cache(maxsize=1024)  # the same token all hour: signed once per case and hour
-def _hourly_token(case_id: str, keyring: Keyring, valid_for: timedelta, issued: datetime) -> str:
-    return reference.issue_token(case_id, keyring, valid_for=valid_for, now=issued)
+    return render_template("slip/slip.html", flow=flow, result=state.result(flow, answers),
+                           qr=qr_svg(made["payload"], state.translator().ui("slip.qr_label")), code=made["code"],
+                           slip_mode=settings.mode, paper=paper, valid_days=settings.valid_for.days,
+                           has_prefill=bool(prefill),
+                           speech=read_aloud(lambda: heading_only("slip.title", "slip.next_step")))
 
 
 def _slip_prefill(prefill: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -9,22 +9,19 @@ from datetime import datetime, time
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
-from ..engine import Result
+from ..engine import Answers, Result
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
 from ..store.cases import CaseRecord, CaseStore, printed_code
 from ..store.staff import StaffStore
 from . import state
-from .memo import answers_key
-from .page_cache import STAFF_PAGES, render_cached
 from .resident import htmx
-from .urls import url_for
 
 bp = Blueprint("staff", __name__)
 log = logging.getLogger("kiosk.staff")
@@ -150,8 +147,7 @@ def scan() -> Any:
         opened = found.case
         if opened.event not in state.content().flows:
             return _dashboard(error="この受付票の手続きの種類は、この窓口では扱えません。")
-        answers = {k: list(v) if isinstance(v, tuple) else v for k, v in opened.answers.items()}
-        case = cases.save_case(opened.event, answers, _unflatten(opened.prefill), "sealed",
+        case = cases.save_case(opened.event, opened.answers.to_json(), _unflatten(opened.prefill), "sealed",
                                keep_for=_retention())
     if case is None:
         _cases().audit("scan_rejected", current_user.name, detail="not_found")
@@ -185,29 +181,20 @@ def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
     flow = state.content().flows.get(case.event)
     if flow is None:
         abort(404)
-    answers = {k: tuple(v) if isinstance(v, list) else v for k, v in case.answers.items()}
-    result = state.result(flow, answers)
+    result = state.result(flow, Answers.from_json(case.answers).only(flow.question_map))
     return case, result
 
 
 @bp.get("/cases/<int:case_id>")
 @login_required
-def case(case_id: int) -> bytes:
+def case(case_id: int) -> str:
     """The case: answers, reasons, route, prefill data and each procedure's status."""
     found, result = _load_case(case_id)
     _cases().audit("view", current_user.name, case_id)
-    statuses = _cases().statuses(case_id)
-    # Everything on the page but the personal details follows from the case's answers and statuses and the
-    # clerk (the menu shows their name and role): kept, as resident pages are. The personal details are
-    # rendered on every view into their slot and never kept.
-    marks = tuple(sorted((pid, row.status, row.updated_by or "") for pid, row in statuses.items()))
-    key = (found.id, found.event, found.reference_code, answers_key(result.progress.answers), marks,
-           current_user.name, current_user.role)
-    prefill = render_template("staff/_case_prefill.html", prefill=found.prefill)
-    return render_cached(
-        "staff/case.html", key, slots={"prefill": prefill}, cache_name=STAFF_PAGES, case_id=found.id,
-        code=printed_code(found), result=result, flow=result.flow, forms=forms_for(p.id for p in result.procedures),
-        statuses=statuses, staff_page=True, **_status_cell_context(found.id),
+    return render_template(
+        "staff/case.html", case_id=found.id, code=printed_code(found), prefill=found.prefill, result=result,
+        flow=result.flow, forms=forms_for(p.id for p in result.procedures), statuses=_cases().statuses(case_id),
+        staff_page=True, **_status_cell_context(found.id),
     )
 
 

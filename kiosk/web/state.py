@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import current_app, session
 
-from ..engine import AnswerValue, Content, Progress, Result
+from ..engine import Answers, Content, Progress, Result
 from ..engine.model import Flow
 from ..i18n import Catalogue, Translator
-from .memo import AnswersKey, EngineMemo, answers_key
+from .memo import EngineMemo
 
 
 def content() -> Content:
@@ -43,27 +43,16 @@ def translator() -> Translator:
     return catalogue().translator(language_code())
 
 
-def stored_answers_key(flow: Flow) -> AnswersKey:
-    """The stored answers of one event as the engine memo's key, in one pass (every page needs it): sorted
-    pairs, multiple-choice answers as tuples again, answers to questions the content no longer has left out."""
-    stored = session.get("answers", {}).get(flow.id, {})
-    questions = flow.question_map
-    return tuple(sorted(
-        (question_id, tuple(value) if isinstance(value, list) else value)
-        for question_id, value in stored.items()
-        if question_id in questions
-    ))
+def answers_for(flow: Flow) -> Answers:
+    """The stored answers of one event (answers to questions the content no longer has are left out)."""
+    stored = session.get("answers", {}).get(flow.id)
+    return Answers.from_json(stored).only(flow.question_map)
 
 
-def answers_for(flow: Flow) -> dict[str, AnswerValue]:
-    """The stored answers of one event, with multiple-choice answers as tuples again."""
-    return dict(stored_answers_key(flow))
-
-
-def store_answers(flow: Flow, answers: dict[str, AnswerValue]) -> None:
-    """Save the answers of one event (JSON: tuples become lists)."""
+def store_answers(flow: Flow, answers: Answers) -> None:
+    """Save the answers of one event."""
     all_answers: dict[str, Any] = dict(session.get("answers", {}))
-    all_answers[flow.id] = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+    all_answers[flow.id] = answers.to_json()
     session["answers"] = all_answers
 
 
@@ -73,18 +62,14 @@ def memo() -> EngineMemo:
     return remembered
 
 
-def progress(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Progress:
+def progress(flow: Flow, answers: Answers | None = None) -> Progress:
     """Where the resident is in the flow, from the stored answers (or the given ones)."""
-    return memo().progress(flow.id, _key(flow, answers), today())
+    return memo().progress(flow.id, answers_for(flow) if answers is None else answers, today())
 
 
-def result(flow: Flow, answers: dict[str, AnswerValue] | None = None) -> Result:
+def result(flow: Flow, answers: Answers | None = None) -> Result:
     """The one result every surface renders, from the stored answers (or the given ones)."""
-    return memo().result(flow.id, _key(flow, answers), today())
-
-
-def _key(flow: Flow, answers: dict[str, AnswerValue] | None) -> AnswersKey:
-    return stored_answers_key(flow) if answers is None else answers_key(answers)
+    return memo().result(flow.id, answers_for(flow) if answers is None else answers, today())
 
 
 def checked_items(flow: Flow) -> set[str]:

@@ -358,7 +358,7 @@ def counter(tmp_path_factory):
         resident = Resident(app.test_client())
         resident.start("okuyami")
         resident.answer_all("okuyami", OKUYAMI_78)
-        assert resident.get("/okuyami/slip").status_code == 200
+        assert resident.make_slip("okuyami").status_code == 200
         case_id = _only_case_id(app)
         case = app.extensions["kiosk_cases"].get(case_id)
         token = issue_token(str(case_id), app.extensions["kiosk_slip"].keyring)

@@ -99,6 +99,13 @@ class Resident:
         assert response.status_code == 302
         return self.get(response.headers["Location"])
 
+    def make_slip(self, event):
+        """Make the slip from the answers (and details) as they are now, and show it."""
+        self.get(f"/{event}/prefill")
+        response = self.post(f"/{event}/slip")
+        assert response.status_code == 302, self.page[:500]
+        return self.get(response.headers["Location"])
+
     def current_question(self) -> str:
         match = re.search(r'action="/[a-z]+/questions/([a-z0-9_]+)"', self.page)
         assert match, self.page[:500]

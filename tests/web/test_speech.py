@@ -48,6 +48,7 @@ def test_personal_details_are_never_read_aloud(kiosk_app):
     resident.post("/okuyami/prefill/applicant", {"name": "山田 太郎", "name_kana": "ヤマダ タロウ",
                   "birth_date": "1968-04-21", "postal_code": "", "address": "東京都国立市東1-2-3",
                   "phone": "090-1234-5678", "relationship": "child"})
+    resident.make_slip("okuyami")
     for page in ("/okuyami/prefill/applicant", "/okuyami/prefill/subject", "/okuyami/check", "/okuyami/slip"):
         resident.get(page)
         spoken = " ".join(items(resident.page))
