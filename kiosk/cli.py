@@ -13,10 +13,11 @@ from typing import Any
 import click
 
 from .clock import today_in_japan
-from .config import content_dir
+from .config import SettingsError, content_dir
 from .engine import AnswerError, Answers, Content, ContentError, ContentProblem, load_content, parse_answer, resolve
 from .engine.analysis import analyse, answer_paths, verify_marks
 from .engine.yamlsource import YamlSyntaxError, load_yaml_text
+from .extensions import services
 
 
 @click.group()
@@ -184,7 +185,7 @@ def _app() -> Any:
 
     try:
         return create_app()
-    except ContentError as exc:
+    except (ContentError, SettingsError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
 
@@ -203,8 +204,8 @@ def serve(host: str, port: int, workers: int | None, threads: int | None) -> Non
 
 def _close(app: Any) -> None:
     """Release the database connections and speech workers of a command's app."""
-    app.extensions["kiosk_database"].engine.dispose()
-    speech = app.extensions.get("kiosk_speech")
+    services(app).database.engine.dispose()
+    speech = services(app).speech
     if speech is not None:
         speech.close()
 
@@ -225,7 +226,7 @@ def staff_add(name: str, role: str) -> None:
         password = sys.stdin.readline().rstrip("\n")
     app = _app()
     try:
-        app.extensions["kiosk_staff"].add(name, password, role)
+        services(app).staff.add(name, password, role)
     except ValueError as exc:
         _close(app)
         _fail(str(exc))
@@ -237,8 +238,8 @@ def staff_add(name: str, role: str) -> None:
 def purge() -> None:
     """Delete cases past the retention period and expired sessions (run daily, e.g. from cron)."""
     app = _app()
-    cases = app.extensions["kiosk_cases"].purge()
-    sessions = app.extensions["kiosk_sessions"].purge_expired()
+    cases = services(app).cases.purge()
+    sessions = services(app).sessions.purge_expired()
     _close(app)
     click.echo(f"削除しました: 案件 {cases} 件、期限切れのセッション {sessions} 件")
 
@@ -251,10 +252,10 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to the newest version."""
-    from .config import PROJECT_ROOT, settings_from_environment
+    from .config import PROJECT_ROOT, Settings
     from .store import Database
 
-    url = settings_from_environment(PROJECT_ROOT / "instance")["KIOSK_DATABASE_URL"]
+    url = Settings.load().database_url_for(PROJECT_ROOT / "instance")
     Database(url).upgrade()
     click.echo("データベースを最新の形にしました。")
 

@@ -14,6 +14,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from .extensions import services
 from .logs import configure_logging
 
 GUNICORN_CONFIG = Path(__file__).with_name("gunicorn.conf.py")
@@ -72,4 +73,4 @@ def _create_app() -> Any:
 def _migrate_once() -> None:
     """Check the content and bring the schema up to date in the master process, before the workers start: workers
     that each migrate an empty database at the same moment fail with "table … already exists"."""
-    _create_app().extensions["kiosk_database"].engine.dispose()  # no connection is carried into the forks
+    services(_create_app()).database.engine.dispose()  # no connection is carried into the forks

@@ -6,9 +6,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .keys import KeyConfigError, Keyring, key_from_secret, keyring_from_env
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 Mode = Literal["reference", "sealed"]
 
@@ -41,3 +44,16 @@ class SlipSettings:
                 raise KeyConfigError("reference モードには KIOSK_SEAL_KEYS か アプリの SECRET_KEY が必要です")
             keyring = Keyring.single(key_from_secret(app_secret))
         return cls("sealed" if mode == "sealed" else "reference", timedelta(days=int(days_text)), keyring)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, app_secret: str | bytes) -> SlipSettings:
+        """The slip settings of the app's typed settings (kiosk.config)."""
+        return cls.from_env(
+            {
+                "KIOSK_SLIP_MODE": settings.slip_mode,
+                "KIOSK_SLIP_VALID_DAYS": str(settings.slip_valid_days),
+                "KIOSK_SEAL_KEYS": settings.seal_keys,
+                "KIOSK_SEAL_ACTIVE_KEY": settings.seal_active_key,
+            },
+            app_secret=app_secret,
+        )

@@ -117,7 +117,8 @@ def decode_case(data: bytes, expires_at: datetime) -> SlipCase:
     if not isinstance(prefill, dict) or not all(isinstance(fields, dict) for fields in prefill.values()):
         raise SlipGarbage()
     try:
-        return SlipCase(event, answers, prefill, datetime.fromtimestamp(issued, UTC), expires_at)
+        # Checked and frozen into Answers by SlipCase itself.
+        return SlipCase(event, answers, prefill, datetime.fromtimestamp(issued, UTC), expires_at)  # type: ignore[arg-type]
     except (ValueError, TypeError, OverflowError, OSError):
         raise SlipGarbage() from None
 

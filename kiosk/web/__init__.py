@@ -5,23 +5,22 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from ..store import SessionStore
+from ..extensions import services
 from . import api, errors, health, resident, security, slip, speech, staff, templating
 from .session import ServerSessionInterface
 
 csrf = CSRFProtect()
 
 
-def init_web(app: Flask, sessions: SessionStore) -> None:
+def init_web(app: Flask) -> None:
     """Register sessions, CSRF, htmx, templates helpers, security headers, error pages and blueprints."""
-    app.session_interface = ServerSessionInterface(sessions)
+    app.session_interface = ServerSessionInterface(services(app).sessions)
     errors.init_app(app)  # first: a down database must be reported before CSRF checks read the session
     csrf.init_app(app)
     resident.htmx.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     staff.init_app(app)
-    speech.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(resident.bp)
     app.register_blueprint(slip.bp)

@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, jsonify, request
+from pydantic import TypeAdapter, ValidationError
 from werkzeug.wrappers import Response
 
-from ..engine import AnswerError, parse_answer
+from ..engine import AnswerError, Answers, parse_answer
 from ..engine.model import Flow, Question
+from ..extensions import services
 from ..i18n import Translator
 from ..store.sessions import new_session_id
 from . import state
+from .api_models import AnswerQuestion, Event, Progress, StartSession
+from .api_models import Question as QuestionJson
 from .openapi import openapi_document
 from .templating import option_label
 
 bp = Blueprint("api", __name__)
 
 Reply = tuple[Response, int] | Response
+Body = TypeVar("Body")
+START_SESSION, ANSWER_QUESTION = TypeAdapter(StartSession), TypeAdapter(AnswerQuestion)
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify(error=code, message=message, **extra), status
+
+
+def _body(model: TypeAdapter[Body]) -> Body | None:
+    """The request's JSON body if it has the model's shape (strictly: no coercion), else None."""
+    try:
+        return model.validate_python(request.get_json(silent=True), strict=True)
+    except ValidationError:
+        return None
 
 
 def _translator() -> Translator:
@@ -32,7 +46,7 @@ def _translator() -> Translator:
 
 
 def _load(session_id: str) -> tuple[dict[str, Any] | None, Flow | None]:
-    data = current_app.extensions["kiosk_sessions"].load(session_id) if len(session_id) <= 64 else None
+    data = services().sessions.load(session_id) if len(session_id) <= 64 else None
     if data is None or data.get("kind") != "api":
         return None, None
     return data, state.content().flows.get(data.get("event", ""))
@@ -40,19 +54,18 @@ def _load(session_id: str) -> tuple[dict[str, Any] | None, Flow | None]:
 
 def _save(session_id: str, data: dict[str, Any]) -> None:
     lifetime = timedelta(minutes=current_app.config["KIOSK_SESSION_MINUTES"])
-    current_app.extensions["kiosk_sessions"].save(session_id, data, lifetime, kind="api")
+    services().sessions.save(session_id, data, lifetime, kind="api")
 
 
-def _answers(flow: Flow, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: tuple(v) if isinstance(v, list) else v for k, v in data.get("answers", {}).items() if k in flow.question_map
-    }
+def _answers(flow: Flow, data: dict[str, Any]) -> Answers:
+    """The session's answers to the questions the flow still has."""
+    return Answers.from_json(data.get("answers")).only(flow.question_map)
 
 
-def question_json(flow: Flow, question: Question, t: Translator) -> dict[str, Any]:
+def question_json(flow: Flow, question: Question, t: Translator) -> QuestionJson:
     """A question as the API shows it."""
     key = f"flow.{flow.id}.q.{question.id}"
-    body: dict[str, Any] = {
+    body: QuestionJson = {
         "id": question.id,
         "type": question.type,
         "text": t.content(f"{key}.text", question.text),
@@ -64,18 +77,18 @@ def question_json(flow: Flow, question: Question, t: Translator) -> dict[str, An
         ],
     }
     if question.type == "number":
-        body.update(min=question.min, max=question.max, unit=question.unit)
+        body.update({"min": question.min, "max": question.max, "unit": question.unit})
     return body
 
 
-def _progress_json(session_id: str, flow: Flow, data: dict[str, Any], t: Translator) -> dict[str, Any]:
+def _progress_json(session_id: str, flow: Flow, data: dict[str, Any], t: Translator) -> Progress:
     progress = state.progress(flow, _answers(flow, data))
     next_question = progress.next_question
     return {
         "session": session_id,
         "event": flow.id,
         "complete": progress.complete,
-        "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in progress.answers.items()},
+        "answers": progress.answers.to_json(),
         "question": question_json(flow, next_question, t) if next_question else None,
     }
 
@@ -90,24 +103,23 @@ def openapi() -> Response:
 def events() -> Response:
     """The life events this guide covers."""
     t = _translator()
-    return jsonify(
-        events=[
-            {
-                "id": flow.id,
-                "title": t.content(f"flow.{flow.id}.title", flow.title),
-                "description": t.content(f"flow.{flow.id}.description", flow.description),
-                "minutes": flow.minutes,
-            }
-            for flow in state.content().flows.values()
-        ]
-    )
+    events: list[Event] = [
+        {
+            "id": flow.id,
+            "title": t.content(f"flow.{flow.id}.title", flow.title),
+            "description": t.content(f"flow.{flow.id}.description", flow.description),
+            "minutes": flow.minutes,
+        }
+        for flow in state.content().flows.values()
+    ]
+    return jsonify(events=events)
 
 
 @bp.post("/sessions")
 def start_session() -> Reply:
     """Start answering the questions of one event."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("event"), str):
+    body = _body(START_SESSION)
+    if body is None:
         return _error(400, "bad_request", 'JSON で {"event": "okuyami"} のように送ってください。')
     flow = state.content().flows.get(body["event"])
     if flow is None:
@@ -148,8 +160,8 @@ def answer(session_id: str) -> Reply:
         return _error(
             404, "unknown_session", "このセッションは見つからないか、期限が切れています。最初から始めてください。"
         )
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("question"), str) or "value" not in body:
+    body = _body(ANSWER_QUESTION)
+    if body is None:
         return _error(400, "bad_request", 'JSON で {"question": "id", "value": 答え} のように送ってください。')
     progress = state.progress(flow, _answers(flow, data))
     question = flow.question_map.get(body["question"])
@@ -159,8 +171,8 @@ def answer(session_id: str) -> Reply:
         value = parse_answer(question, body["value"], state.today())
     except AnswerError as exc:
         return _error(422, "invalid_answer", exc.message, question=question.id, reason=exc.code)
-    updated = state.progress(flow, {**progress.answers, question.id: value})
-    data["answers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in updated.answers.items()}
+    updated = state.progress(flow, progress.answers.with_answer(question.id, value))
+    data["answers"] = updated.answers.to_json()
     _save(session_id, data)
     reply = _progress_json(session_id, flow, data, _translator())
     reply["dropped"] = list(updated.dropped)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request, session
+from flask import Flask, g, jsonify, make_response, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+from ..extensions import services
 
 log = logging.getLogger("kiosk.errors")
 
@@ -69,7 +71,7 @@ def init_app(app: Flask) -> None:
 
 def _database_reachable() -> bool:
     try:
-        with current_app.extensions["kiosk_database"].engine.connect() as connection:
+        with services().database.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except OperationalError:
         return False

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import services
 
 bp = Blueprint("health", __name__)
 
@@ -16,12 +18,12 @@ def health() -> Any:
     """200 when everything needed to serve residents works, 503 otherwise. No personal data."""
     checks: dict[str, str] = {}
     try:
-        with current_app.extensions["kiosk_database"].engine.connect() as connection:
+        with services().database.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except SQLAlchemyError as error:
         checks["database"] = f"unavailable ({type(error).__name__})"
-    speech = current_app.extensions.get("kiosk_speech")
+    speech = services().speech
     if speech is not None:
         # Cheap on purpose (monitors poll this): is the audio cache usable? `kiosk speech check` synthesises.
         checks["speech"] = "ok" if speech.cache_writable() else "unavailable"

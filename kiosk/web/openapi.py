@@ -1,43 +1,104 @@
-"""The OpenAPI 3.1 document for /api/v1."""
+"""The OpenAPI 3.1 document for /api/v1: a table of the routes, with every schema generated from api_models."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-ANSWER_VALUE: dict[str, Any] = {
-    "description": "An option value, a list of option values (multiple choice), a date YYYY-MM-DD, an integer, "
-    'or "unknown" (わからない) where the question allows it.',
-    "oneOf": [
-        {"type": "string"},
-        {"type": "integer"},
-        {"type": "boolean"},
-        {"type": "array", "items": {"type": "string"}},
-    ],
-}
+from pydantic import TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
+
+from .api_models import AnswerQuestion, Error, Events, LangQuery, Progress, Result, SessionPath, StartSession
+
+JSON = "application/json"
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
+class Reply(NamedTuple):
+    description: str
+    schema: Any  # a type from api_models
+
+
+class Operation(NamedTuple):
+    method: str
+    path: str  # {session_id} in it: the parameter described by SessionPath
+    id: str
+    summary: str
+    replies: dict[int, Reply]
+    body: Any = None  # the request body's type
+    query: Any = LangQuery  # the query parameters' type
+
+
+PROGRESS = Reply("The session's progress", Progress)
+BAD_REQUEST = Reply("bad_request: the body is not the JSON described", Error)
+UNAVAILABLE = {503: Reply("service_unavailable: the database is unavailable; try again later", Error)}
+NO_SESSION = {404: Reply("unknown_session: the session is unknown or has expired", Error), **UNAVAILABLE}
+NOT_NOW = Reply("not_asked: the question is not asked now; invalid_answer: the answer does not fit", Error)
+
+ROUTES = [
+    Operation("get", "/events", "listEvents", "List the life events", {200: Reply("The events", Events)}),
+    Operation("post", "/sessions", "startSession", "Start a session for an event",
+              {201: PROGRESS, 400: BAD_REQUEST, 404: Reply("unknown_event: no such event", Error), **UNAVAILABLE},
+              body=StartSession),
+    Operation("get", "/sessions/{session_id}", "getSession", "Get a session's progress and current question",
+              {200: PROGRESS, **NO_SESSION}),
+    Operation("get", "/sessions/{session_id}/question", "getQuestion", "Get the current question (null when complete)",
+              {200: PROGRESS, **NO_SESSION}),
+    Operation("post", "/sessions/{session_id}/answers", "answerQuestion", "Answer a question",
+              {200: PROGRESS, 400: BAD_REQUEST, 422: NOT_NOW, **NO_SESSION}, body=AnswerQuestion),
+    Operation("get", "/sessions/{session_id}/result", "getResult", "Get the result (the same JSON as `kiosk evaluate`)",
+              {200: Reply("The result", Result), **NO_SESSION}),
+    Operation("get", "/openapi.json", "openapi", "This document", {200: Reply("OpenAPI document", dict[str, Any])},
+              query=None),
+]
+
+
+class _Generator(GenerateJsonSchema):
+    """pydantic's JSON Schema, without a title on every field."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+def _inline(model: Any) -> dict[str, Any]:
+    return TypeAdapter(model).json_schema(schema_generator=_Generator)
+
+
+def _parameters(where: str, model: Any) -> list[dict[str, Any]]:
+    schema = _inline(model)
+    return [
+        {"name": name, "in": where, "required": name in schema.get("required", ()),
+         "description": field.pop("description", ""), "schema": field}
+        for name, field in schema["properties"].items()
+    ]
 
 
 def openapi_document(events: list[str]) -> dict[str, Any]:
     """Describe every endpoint, request and response of the JSON API."""
-    session_id = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
-    lang = {
-        "name": "lang",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": "Language code (ja, easy, en …). Default: Accept-Language, then ja.",
-    }
-    unavailable = _error_response("The database is unavailable: try again later")
-    progress = {
-        "description": "The session's progress",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Progress"}}},
-    }
+    types = {reply.schema for operation in ROUTES for reply in operation.replies.values()}
+    refs, definitions = TypeAdapter.json_schemas(
+        [(t, "serialization", TypeAdapter(t)) for t in types],
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_Generator,
+    )
+    paths: dict[str, Any] = {}
+    for operation in ROUTES:
+        paths.setdefault(operation.path, {})[operation.method] = described = {
+            "summary": operation.summary,
+            "operationId": operation.id,
+            "parameters": [
+                *(_parameters("path", SessionPath) if "{session_id}" in operation.path else []),
+                *(_parameters("query", operation.query) if operation.query else []),
+            ],
+            "responses": {
+                str(status): {
+                    "description": reply.description,
+                    "content": {JSON: {"schema": refs[reply.schema, "serialization"]}},
+                }
+                for status, reply in sorted(operation.replies.items())
+            },
+        }
+        if operation.body is not None:
+            described["requestBody"] = {"required": True, "content": {JSON: {"schema": _inline(operation.body)}}}
+    paths["/sessions"]["post"]["requestBody"]["content"][JSON]["schema"]["properties"]["event"]["enum"] = events
     return {
         "openapi": "3.1.0",
         "info": {
@@ -47,290 +108,6 @@ def openapi_document(events: list[str]) -> dict[str, Any]:
             "and get the procedures that apply.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": {
-            "/events": {
-                "get": {
-                    "summary": "List the life events",
-                    "operationId": "listEvents",
-                    "parameters": [lang],
-                    "responses": {
-                        "200": {
-                            "description": "The events",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["events"],
-                                        "properties": {
-                                            "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
-                                        },
-                                    }
-                                }
-                            },
-                        }
-                    },
-                }
-            },
-            "/sessions": {
-                "post": {
-                    "summary": "Start a session for an event",
-                    "operationId": "startSession",
-                    "parameters": [lang],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["event"],
-                                    "properties": {"event": {"type": "string", "enum": events}},
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": progress,
-                        "400": _error_response("Malformed request"),
-                        "404": _error_response("Unknown event"),
-                        "503": unavailable,
-                    },
-                }
-            },
-            "/sessions/{session_id}": {
-                "get": {
-                    "summary": "Get a session's progress and current question",
-                    "operationId": "getSession",
-                    "parameters": [session_id, lang],
-                    "responses": {
-                        "200": progress,
-                        "404": _error_response("Unknown or expired session"),
-                        "503": unavailable,
-                    },
-                }
-            },
-            "/sessions/{session_id}/question": {
-                "get": {
-                    "summary": "Get the current question (null when complete)",
-                    "operationId": "getQuestion",
-                    "parameters": [session_id, lang],
-                    "responses": {
-                        "200": progress,
-                        "404": _error_response("Unknown or expired session"),
-                        "503": unavailable,
-                    },
-                }
-            },
-            "/sessions/{session_id}/answers": {
-                "post": {
-                    "summary": "Answer a question",
-                    "operationId": "answerQuestion",
-                    "parameters": [session_id, lang],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["question", "value"],
-                                    "properties": {"question": {"type": "string"}, "value": ANSWER_VALUE},
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        "200": progress,
-                        "400": _error_response("Malformed request"),
-                        "404": _error_response("Unknown or expired session"),
-                        "422": _error_response("The answer is not valid for the question"),
-                        "503": unavailable,
-                    },
-                }
-            },
-            "/sessions/{session_id}/result": {
-                "get": {
-                    "summary": "Get the result (the same JSON as `kiosk evaluate`)",
-                    "operationId": "getResult",
-                    "parameters": [session_id, lang],
-                    "responses": {
-                        "200": {
-                            "description": "The result",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Result"}}},
-                        },
-                        "404": _error_response("Unknown or expired session"),
-                        "503": unavailable,
-                    },
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "openapi",
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI document",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-        },
-        "components": {"schemas": _schemas()},
-    }
-
-
-def _schemas() -> dict[str, Any]:
-    text_or_null = {"type": ["string", "null"]}
-    place = {
-        "type": ["object", "null"],
-        "properties": {
-            "id": {"type": "string"},
-            "kind": {"type": "string"},
-            "name": {"type": "string"},
-            "floor": {"type": "string"},
-            "window": {"type": "string"},
-            "hours": {"type": "string"},
-            "note": {"type": "string"},
-            "url": {"type": "string"},
-        },
-        "required": ["id", "kind", "name"],
-    }
-    return {
-        "Error": {
-            "type": "object",
-            "required": ["error", "message"],
-            "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-        },
-        "Event": {
-            "type": "object",
-            "required": ["id", "title", "description", "minutes"],
-            "properties": {
-                "id": {"type": "string"},
-                "title": {"type": "string"},
-                "description": {"type": "string"},
-                "minutes": {"type": "integer"},
-            },
-        },
-        "Question": {
-            "type": "object",
-            "required": ["id", "type", "text", "options", "unknown_allowed"],
-            "properties": {
-                "id": {"type": "string"},
-                "type": {"type": "string", "enum": ["single", "multiple", "yes_no", "date", "number"]},
-                "text": {"type": "string"},
-                "help": text_or_null,
-                "unknown_allowed": {"type": "boolean"},
-                "options": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["value", "label", "exclusive"],
-                        "properties": {
-                            "value": {"type": "string"},
-                            "label": {"type": "string"},
-                            "exclusive": {"type": "boolean"},
-                        },
-                    },
-                },
-                "min": {"type": ["integer", "null"]},
-                "max": {"type": ["integer", "null"]},
-                "unit": text_or_null,
-            },
-        },
-        "Progress": {
-            "type": "object",
-            "required": ["session", "event", "complete", "answers", "question"],
-            "properties": {
-                "session": {"type": "string"},
-                "event": {"type": "string"},
-                "complete": {"type": "boolean"},
-                "answers": {"type": "object", "additionalProperties": ANSWER_VALUE},
-                "question": {"oneOf": [{"$ref": "#/components/schemas/Question"}, {"type": "null"}]},
-                "dropped": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-        "Deadline": {
-            "type": "object",
-            "required": ["kind", "text", "date", "overdue"],
-            "properties": {
-                "kind": {"type": "string", "enum": ["period", "asap", "none", "with"]},
-                "text": {"type": "string"},
-                "date": {"type": ["string", "null"], "format": "date"},
-                "date_text": text_or_null,
-                "moved_from": {"type": ["string", "null"], "format": "date"},
-                "moved_because": text_or_null,
-                "overdue": {"type": "boolean"},
-                "counted_from": {"type": ["string", "null"], "format": "date"},
-            },
-        },
-        "Procedure": {
-            "type": "object",
-            "required": ["id", "title", "group", "counter", "deadline", "items", "reasons", "conditional"],
-            "properties": {
-                "id": {"type": "string"},
-                "title": {"type": "string"},
-                "short": {"type": "string"},
-                "group": {"type": "string", "enum": ["city", "agency", "private"]},
-                "counter": place,
-                "deadline": {"$ref": "#/components/schemas/Deadline"},
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["id", "name"],
-                        "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
-                    },
-                },
-                "reasons": {"type": "array", "items": {"type": "string"}},
-                "conditional": {"type": "boolean"},
-                "hints": {"type": "array", "items": {"type": "string"}},
-                "applicant": text_or_null,
-                "fee": text_or_null,
-                "online": {"type": ["object", "null"]},
-                "basis": text_or_null,
-                "note": text_or_null,
-                "verify": text_or_null,
-            },
-        },
-        "Result": {
-            "type": "object",
-            "required": ["event", "procedures", "items", "route", "complete"],
-            "properties": {
-                "event": {"type": "string"},
-                "title": {"type": "string"},
-                "city": {"type": "string"},
-                "sample_profile": {"type": "boolean"},
-                "today": {"type": "string", "format": "date"},
-                "complete": {"type": "boolean"},
-                "unanswered": {"type": "array", "items": {"type": "string"}},
-                "answers": {"type": "object", "additionalProperties": ANSWER_VALUE},
-                "procedures": {"type": "array", "items": {"$ref": "#/components/schemas/Procedure"}},
-                "route": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["group", "place", "procedures"],
-                        "properties": {
-                            "group": {"type": "string"},
-                            "group_label": {"type": "string"},
-                            "place": place,
-                            "procedures": {"type": "array", "items": {"type": "string"}},
-                        },
-                    },
-                },
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["id", "name", "for", "conditional"],
-                        "properties": {
-                            "id": {"type": "string"},
-                            "name": {"type": "string"},
-                            "note": text_or_null,
-                            "for": {"type": "array", "items": {"type": "string"}},
-                            "conditional": {"type": "boolean"},
-                        },
-                    },
-                },
-            },
-        },
+        "paths": paths,
+        "components": {"schemas": definitions.get("$defs", {})},
     }

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..engine import AnswerError, Progress, parse_answer
 from ..engine.model import Flow, Question
+from ..extensions import services
 from ..store.models import StaffCall
 from ..store.sessions import format_resume_code, now
 from . import state, utterances
@@ -26,7 +27,7 @@ htmx = HTMX()
 
 def read_aloud(texts: Callable[[], list[str]]) -> list[dict[str, Any]] | None:
     """The page's read-aloud items on a kiosk (where read-aloud is the assistive technology), else None."""
-    if current_app.config["KIOSK_MODE"] != "kiosk" or "kiosk_speech" not in current_app.extensions:
+    if current_app.config["KIOSK_MODE"] != "kiosk" or services().speech is None:
         return None
     return page_utterances(texts())
 
@@ -278,7 +279,7 @@ def display() -> Response:
 def call_staff() -> Any:
     """職員を呼ぶ: record the call for staff; keep the resident's answers."""
     page = safe_next(request.form.get("next"), url_for("resident.menu"))
-    database = current_app.extensions["kiosk_database"]
+    database = services().database
     with database.session() as db:
         db.add(
             StaffCall(
@@ -297,7 +298,7 @@ def save(event: str) -> Response:
     current = session
     assert isinstance(current, ServerSession)
     days = current_app.config["KIOSK_RESUME_DAYS"]
-    store = current_app.extensions["kiosk_sessions"]
+    store = services().sessions
     session["event"] = flow.id
     code, expires = store.create_resume_code(current.session_id, timedelta(days=days))
     session["resume_code"] = code
@@ -333,7 +334,7 @@ def resume() -> Any:
         if failures >= 5:
             error = "too_many"
         else:
-            store = current_app.extensions["kiosk_sessions"]
+            store = services().sessions
             session_id, outcome = store.resume(code)
             if session_id is not None:
                 data = store.load(session_id)

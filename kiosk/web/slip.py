@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from ..engine import Answers
 from ..engine.model import Flow
+from ..extensions import services
 from ..prefill import FIELDS, PrefillErrors, normalise_role, roles_for
 from ..prefill.fields import MAX_MEMBERS
 from ..slip import reference, sealed
@@ -28,7 +29,7 @@ bp = Blueprint("slip", __name__)
 
 def slip_settings() -> SlipSettings:
     """The QR mode, validity and keys, read once at start-up."""
-    settings: SlipSettings = current_app.extensions["kiosk_slip"]
+    settings: SlipSettings = services().slip
     return settings
 
 
@@ -154,7 +155,7 @@ def _issue(flow: Flow) -> None:
                         expires_at=issued + settings.valid_for)
         payload, code = sealed.seal(case, settings.keyring), None
     else:
-        store: CaseStore = current_app.extensions["kiosk_cases"]
+        store: CaseStore = services().cases
         case_ids: dict[str, int] = dict(session.get("case_ids", {}))
         saved = store.save_case(flow.id, answers.to_json(), prefill, current_app.config["KIOSK_MODE"],
                                 keep_for=retention(), case_id=case_ids.get(flow.id))

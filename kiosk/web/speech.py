@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_file, session
+from flask import Blueprint, abort, current_app, jsonify, request, send_file, session
 from werkzeug.wrappers import Response
 
+from ..extensions import services
 from ..speech.service import SpeechBusy, SpeechError, SpeechService, SpeechUnavailable
 from ..store.models import StaffCall
 from ..store.sessions import now
@@ -25,19 +25,9 @@ MAX_UTTERANCES = 120
 MAX_UTTERANCE_CHARS = 400
 
 
-def init_app(app: Flask) -> None:
-    """Create the speech service lazily: workers start on the first clip that is not cached."""
-    if app.config.get("KIOSK_SPEECH", True):
-        cache = app.config.get("KIOSK_SPEECH_CACHE_DIR")
-        app.extensions["kiosk_speech"] = SpeechService(
-            Path(cache) if cache else None, timeout=app.config.get("KIOSK_SPEECH_TIMEOUT", 10.0)
-        )
-
-
 def speech_service() -> SpeechService | None:
     """The app's speech service, or None when read-aloud is switched off."""
-    service: SpeechService | None = current_app.extensions.get("kiosk_speech")
-    return service
+    return services().speech
 
 
 def page_utterances(texts: list[str]) -> list[dict[str, Any]]:
@@ -93,7 +83,7 @@ def status() -> Response:
 @bp.post("/unavailable")
 def unavailable() -> Response:
     """The tablet has no way to speak: tell staff, as with 「職員を呼ぶ」."""
-    database = current_app.extensions["kiosk_database"]
+    database = services().database
     with database.session() as db:
         db.add(StaffCall(device=current_app.config["KIOSK_DEVICE"], event=session.get("event"),
                          page="読み上げが使えません", created_at=now()))

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
 from ..engine import Answers, Result
+from ..extensions import services
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
@@ -54,12 +55,12 @@ def init_app(app: Flask) -> None:
 
 
 def _staff_store() -> StaffStore:
-    store: StaffStore = current_app.extensions["kiosk_staff"]
+    store: StaffStore = services().staff
     return store
 
 
 def _cases() -> CaseStore:
-    store: CaseStore = current_app.extensions["kiosk_cases"]
+    store: CaseStore = services().cases
     return store
 
 
@@ -129,7 +130,7 @@ def _dashboard(error: str | None = None, scanned: str = "") -> Any:
 def scan() -> Any:
     """A scanned QR payload or a typed reference code: open the case, or say clearly what is wrong."""
     text = request.form.get("code", "")
-    settings = current_app.extensions["kiosk_slip"]
+    settings = services().slip
     try:
         found = read_scan(text, settings.keyring)
     except SlipError as error:

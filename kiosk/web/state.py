@@ -10,19 +10,20 @@ from flask import current_app, session
 
 from ..engine import Answers, Content, Progress, Result
 from ..engine.model import Flow
+from ..extensions import services
 from ..i18n import Catalogue, Translator
 from .memo import EngineMemo
 
 
 def content() -> Content:
     """The validated content loaded at start-up."""
-    loaded: Content = current_app.extensions["kiosk_content"]
+    loaded: Content = services().content
     return loaded
 
 
 def catalogue() -> Catalogue:
     """All translations loaded at start-up."""
-    loaded: Catalogue = current_app.extensions["kiosk_catalogue"]
+    loaded: Catalogue = services().catalogue
     return loaded
 
 
@@ -58,7 +59,7 @@ def store_answers(flow: Flow, answers: Answers) -> None:
 
 def memo() -> EngineMemo:
     """The engine's walk and resolve, remembered per distinct answers."""
-    remembered: EngineMemo = current_app.extensions["kiosk_memo"]
+    remembered: EngineMemo = services().engine
     return remembered
 
 

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from kiosk import create_app
+from kiosk.extensions import services
 
 # The day the tests pretend it is: the 78-year-old scenario's death date (2026-05-10) must lie in the past.
 TODAY = date(2026, 5, 14)
@@ -36,7 +37,7 @@ class Site:
 
     def question_type(self, event: str, question_id: str) -> str:
         """The type of a question (single, multiple, yes_no, date, number) from the loaded content."""
-        flow = self.app.extensions["kiosk_content"].flows[event]
+        flow = services(self.app).content.flows[event]
         return str(flow.question_map[question_id].type)
 
 

@@ -12,6 +12,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from kiosk.extensions import services
+
 from .conftest import NewContext, Site
 from .helpers import OKUYAMI_78, answer_by_requests
 
@@ -48,7 +50,7 @@ def test_slip_to_counter_to_printed_form(home: Page, home_site: Site, new_contex
     assert payload.startswith("R") and "山田" not in payload
 
     # The clerk, at the counter: log in, scan, open the case, print its forms.
-    home_site.app.extensions["kiosk_staff"].add("tanaka", PASSWORD, "staff")
+    services(home_site.app).staff.add("tanaka", PASSWORD, "staff")
     clerk = new_context(home_site).new_page()
     clerk.goto("/staff/")
     expect(clerk).to_have_url(f"{home_site.url}/staff/login?next=%2Fstaff%2F")

@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from kiosk.extensions import services
 from kiosk.store.models import StaffCall
 
 from .conftest import IDLE_COUNTDOWN_SECONDS, IDLE_SECONDS, Site
@@ -84,7 +85,7 @@ def test_idle_warning_can_be_extended_again_and_again_then_resets_and_leaves_not
     kiosk.wait_for_url(kiosk_site.url + "/")
     assert kiosk.locator("a.event-link").count() == 3
     assert session_cookie(kiosk) != old_cookie, "the session cookie is rotated"
-    assert kiosk_site.app.extensions["kiosk_sessions"].load(old_cookie) is None, "the answers are deleted on the server"
+    assert services(kiosk_site.app).sessions.load(old_cookie) is None, "the answers are deleted on the server"
     assert "kiosk_session" not in kiosk.evaluate("document.cookie")
     assert storage_contents(kiosk) == {"local": {}, "session": {}}
 
@@ -137,7 +138,7 @@ def test_call_staff_is_in_the_same_place_on_every_page_and_keeps_the_answers(kio
     assert kiosk.url == url
     assert kiosk.is_checked('input[name="answer"][value="yes"]'), "the chosen answer is kept"
     assert not active_element(kiosk)["isBody"]
-    with kiosk_site.app.extensions["kiosk_database"].session() as db:
+    with services(kiosk_site.app).database.session() as db:
         calls = db.scalar(select(func.count()).select_from(StaffCall).where(StaffCall.page == url.removeprefix(
             kiosk_site.url)))
     assert calls == 1, "the call is recorded for staff"

@@ -1,6 +1,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from kiosk.extensions import services
+
 from ..web.conftest import make_app
 
 
@@ -12,7 +14,7 @@ def app_for_tests(tmp_path, reset: bool = True, **config) -> Iterator:
     try:
         yield app
     finally:
-        app.extensions["kiosk_database"].engine.dispose()
-        speech = app.extensions.get("kiosk_speech")
+        services(app).database.engine.dispose()
+        speech = services(app).speech
         if speech is not None:
             speech.close()

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 import kiosk.speech.service as service_module
 from kiosk.engine.texts import text_catalogue
+from kiosk.extensions import services
 from kiosk.speech import Clip, SpeechService, SpeechUnavailable, catalogue_lookup
 
 from ..speech.conftest import needs_engine
@@ -119,7 +120,7 @@ class Outage:
         if POSTGRES:
             self.plug.pull()
         else:
-            self.app.extensions["kiosk_database"].engine.dispose()
+            services(self.app).database.engine.dispose()
             self.folder.rename(self.folder.with_name("db-away"))
 
     def end(self) -> None:
@@ -289,9 +290,9 @@ def _clip(client, index):
 def kiosk_with_speech(tmp_path):
     """A counter tablet's app whose read-aloud clips go to a cache of their own (none made yet)."""
     with app_for_tests(
-        tmp_path / "db", KIOSK_MODE="kiosk", KIOSK_SPEECH_CACHE_DIR=str(tmp_path / "speech"), KIOSK_SPEECH_TIMEOUT=60
+        tmp_path / "db", KIOSK_MODE="kiosk", KIOSK_SPEECH_CACHE=str(tmp_path / "speech"), KIOSK_SPEECH_TIMEOUT=60
     ) as app:
-        yield app, app.extensions["kiosk_speech"]
+        yield app, services(app).speech
 
 
 @needs_engine
@@ -442,9 +443,9 @@ def tiny_disk(tmp_path, monkeypatch):
 @needs_engine
 def test_the_audio_cache_disk_full(tmp_path, tiny_disk):
     with app_for_tests(
-        tmp_path / "db", KIOSK_MODE="kiosk", KIOSK_SPEECH_CACHE_DIR=str(tiny_disk.path), KIOSK_SPEECH_TIMEOUT=60
+        tmp_path / "db", KIOSK_MODE="kiosk", KIOSK_SPEECH_CACHE=str(tiny_disk.path), KIOSK_SPEECH_TIMEOUT=60
     ) as app:
-        speech = app.extensions["kiosk_speech"]
+        speech = services(app).speech
         resident = Resident(app.test_client())
         resident.start("okuyami")
         made = _clip(resident.client, 0)  # made while there is room

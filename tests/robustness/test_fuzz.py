@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from kiosk.extensions import services
 from kiosk.slip import errors as slip_errors
 from kiosk.slip.reference import format_reference_code, issue_token
 from kiosk.store.cases import printed_code
@@ -138,7 +139,7 @@ def test_any_text_in_the_resume_form_is_a_clear_error_or_that_session(resume_app
         return
     assert response.status_code == 422
     _clear_page(visitor.page)
-    unknown = resume_app.extensions["kiosk_catalogue"].translator("ja").ui("resume.error.unknown")
+    unknown = services(resume_app).catalogue.translator("ja").ui("resume.error.unknown")
     assert unknown in visitor.page
     assert "<script>alert" not in visitor.page  # what was typed is shown back, escaped
     assert cookie != owner_session
@@ -233,7 +234,7 @@ def form_posts(draw, flow):
 @WEB
 @given(data=st.data())
 def test_any_form_values_posted_to_a_question_page(form_app, answered, data):
-    flow = form_app.extensions["kiosk_content"].flows["okuyami"]
+    flow = services(form_app).content.flows["okuyami"]
     question_id, fields = data.draw(form_posts(flow))
     answered.get("/okuyami/")  # any page: for the CSRF token
     response = answered.post(f"/okuyami/questions/{question_id}", fields)
@@ -296,7 +297,7 @@ def api_sessions(form_app):
 @WEB
 @given(data=st.data(), event=st.sampled_from(["okuyami", "shussei", "hikkoshi"]))
 def test_any_json_answer(form_app, api_sessions, data, event):
-    flow = form_app.extensions["kiosk_content"].flows[event]
+    flow = services(form_app).content.flows[event]
     question = data.draw(st.one_of(st.sampled_from(list(flow.question_map)), st.text(max_size=20)), label="question")
     question_type = flow.question_map[question].type if question in flow.question_map else None
     values = st.one_of(JSON_VALUES, st.dates().map(str)) if question_type == "date" else JSON_VALUES
@@ -360,13 +361,13 @@ def counter(tmp_path_factory):
         resident.answer_all("okuyami", OKUYAMI_78)
         assert resident.make_slip("okuyami").status_code == 200
         case_id = _only_case_id(app)
-        case = app.extensions["kiosk_cases"].get(case_id)
-        token = issue_token(str(case_id), app.extensions["kiosk_slip"].keyring)
+        case = services(app).cases.get(case_id)
+        token = issue_token(str(case_id), services(app).slip.keyring)
         yield app, staff_client(app), case_id, printed_code(case), token
 
 
 def _only_case_id(app):
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         (case_id,) = db.scalars(select(Case.id)).all()
     return case_id
 

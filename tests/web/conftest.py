@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kiosk import create_app
+from kiosk.extensions import services
 from kiosk.store.models import Base
 
 TODAY = date(2026, 5, 12)
@@ -35,7 +36,7 @@ def make_app(tmp_path: Path, reset: bool = True, **config):
         "KIOSK_DATABASE_URL": database_url_for_tests(tmp_path, reset),
         "TODAY": lambda: TODAY,
         "SECRET_KEY": "test-secret-key-for-the-suite",
-        "KIOSK_SPEECH_CACHE_DIR": str(SPEECH_CACHE),
+        "KIOSK_SPEECH_CACHE": str(SPEECH_CACHE),
     }
     settings.update(config)
     app = create_app(settings)
@@ -52,8 +53,8 @@ def close_apps():
     yield
     while CREATED:
         app = CREATED.pop()
-        app.extensions["kiosk_database"].engine.dispose()
-        speech = app.extensions.get("kiosk_speech")
+        services(app).database.engine.dispose()
+        speech = services(app).speech
         if speech is not None:
             speech.close()
 

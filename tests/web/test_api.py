@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
+from kiosk.extensions import services
 
 from .test_resident_flow import OKUYAMI_78
 
@@ -53,6 +55,29 @@ def test_bad_answers_are_json_422_with_a_message(app):
     assert client.post("/api/v1/sessions", json={"event": "nosuch"}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("/api/v1/sessions", [], 400),
+        ("/api/v1/sessions", {"event": 1}, 400),
+        ("/api/v1/sessions", {"event": None}, 400),
+        ("/api/v1/sessions", {"event": "okuyami", "extra": 1}, 201),
+        ("answers", {"question": "death_date"}, 400),
+        ("answers", {"question": 1, "value": "2026-05-10"}, 400),
+        ("answers", {"question": "death_date", "value": None, "extra": 1}, 422),  # parse_answer says why
+        ("answers", {"question": "death_date", "value": 1.5}, 422),
+        ("answers", {"question": "death_date", "value": {}}, 422),
+    ],
+)
+def test_request_bodies_are_checked_for_their_shape_only(app, path, body, status):
+    client = app.test_client()
+    if path == "answers":
+        path = f"/api/v1/sessions/{start(client)['session']}/answers"
+    reply = client.post(path, json=body)
+    assert reply.status_code == status
+    assert status < 400 or reply.get_json()["error"] == ("bad_request" if status == 400 else "invalid_answer")
+
+
 def test_the_result_is_the_same_json_as_kiosk_evaluate(app):
     client = app.test_client()
     progress = start(client)
@@ -77,7 +102,7 @@ def test_the_result_can_be_asked_for_in_another_language(app):
     client = app.test_client()
     session = start(client)["session"]
     result = client.get(f"/api/v1/sessions/{session}/result?lang=en").get_json()
-    assert result["route"][0]["group_label"] != "この市役所で" or not app.extensions["kiosk_catalogue"].ui.get(
+    assert result["route"][0]["group_label"] != "この市役所で" or not services(app).catalogue.ui.get(
         "en", {}
     ).get("group.city")
 

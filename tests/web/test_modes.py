@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
+from kiosk.extensions import services
 from kiosk.store.models import ResumeCode, StaffCall
 
 from .conftest import Resident
@@ -29,7 +30,7 @@ def test_calling_staff_is_recorded_and_keeps_the_answers(kiosk_app):
         "/help", {"next": "/okuyami/questions/deceased_resident_here"}, headers={"HX-Request": "true"}
     )
     assert "職員を呼びました" in response.get_data(as_text=True)
-    with kiosk_app.extensions["kiosk_database"].session() as db:
+    with services(kiosk_app).database.session() as db:
         calls = db.scalars(select(StaffCall)).all()
     assert [(c.device, c.event, c.page) for c in calls] == [
         ("kiosk-1", "okuyami", "/okuyami/questions/deceased_resident_here")
@@ -57,7 +58,7 @@ def test_a_kiosk_session_expires_on_the_server_even_if_the_tablet_does_nothing(t
     resident.start("okuyami")
     question_id = resident.current_question()
     resident.answer("okuyami", question_id, OKUYAMI_78[question_id])
-    database = app.extensions["kiosk_database"]
+    database = services(app).database
     from kiosk.store.models import ResidentSession
 
     with database.session() as db:  # as if 10 minutes had passed
@@ -97,7 +98,7 @@ def test_wrong_and_expired_resume_codes_get_clear_messages(app):
     response = other.post("/resume", {"code": "ZZZZ-ZZZZ"})
     assert response.status_code == 422 and "再開コードが見つかりません" in other.page
     assert 'value="ZZZZ-ZZZZ"' in other.page
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         db.execute(update(ResumeCode).values(expires_at=datetime.now(UTC) - timedelta(days=1)))
     response = other.post("/resume", {"code": code})
     assert response.status_code == 422 and "保存期間が過ぎたため" in other.page
@@ -116,7 +117,7 @@ def test_a_database_that_went_away_gives_a_clear_page_and_loses_nothing(app, mon
     resident = Resident(app.test_client())
     resident.start("okuyami")
     question_id = resident.current_question()
-    store = app.extensions["kiosk_sessions"]
+    store = services(app).sessions
 
     def down(*args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("connection refused"))

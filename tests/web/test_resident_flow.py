@@ -3,6 +3,7 @@
 import re
 
 from kiosk.engine.yamlsource import load_yaml
+from kiosk.extensions import services
 
 from ..conftest import SCENARIOS
 from .conftest import Resident, make_app
@@ -210,7 +211,7 @@ def test_unknown_event_is_a_friendly_404(resident):
 def test_every_question_of_every_flow_renders_with_one_heading_and_labelled_controls(app):
     from flask import render_template
 
-    content = app.extensions["kiosk_content"]
+    content = services(app).content
     for flow in content.flows.values():
         for question in flow.questions:
             with app.test_request_context(f"/{flow.id}/questions/{question.id}"):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from kiosk.extensions import services
 from kiosk.store.models import ResidentSession
 
 from .conftest import Resident, make_app
@@ -11,7 +12,7 @@ from .test_resident_flow import OKUYAMI_78
 
 
 def stored(app):
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         row = db.scalars(select(ResidentSession)).one()
         return row.updated_at, row.expires_at.replace(tzinfo=UTC), dict(row.data)
 
@@ -39,7 +40,7 @@ def test_an_active_resident_keeps_the_session_alive_without_changing_anything(tm
     resident.get(f"/okuyami/questions/{question_id}")  # back to the first question, read aloud on a kiosk
     _, _, before = stored(app)
     # As if the resident had been reading this page for a minute: the expiry is a minute closer.
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         db.execute(update(ResidentSession).values(expires_at=datetime.now(UTC) + timedelta(seconds=120)))
     resident.get(f"/okuyami/questions/{question_id}")
     _, expires_at, after = stored(app)

@@ -5,6 +5,7 @@ import re
 
 import soundfile
 
+from kiosk.extensions import services
 from kiosk.speech.service import SpeechBusy
 
 from .conftest import Resident
@@ -21,7 +22,7 @@ def test_a_question_is_read_as_the_question_then_its_options(kiosk_app):
     resident = Resident(kiosk_app.test_client())
     resident.start("okuyami")
     resident.answer("okuyami", "death_date", OKUYAMI_78["death_date"])
-    question = kiosk_app.extensions["kiosk_content"].flows["okuyami"].question_map[resident.current_question()]
+    question = services(kiosk_app).content.flows["okuyami"].question_map[resident.current_question()]
     spoken = items(resident.page)
     assert spoken[0] == question.text
     assert spoken[-len(question.choices):] == [option.label for option in question.choices]
@@ -69,7 +70,7 @@ def test_the_result_reads_deadlines_and_reasons(kiosk_app):
 def test_a_saturated_speech_service_answers_503_not_a_hang(kiosk_app, monkeypatch):
     resident = Resident(kiosk_app.test_client())
     resident.start("okuyami")
-    service = kiosk_app.extensions["kiosk_speech"]
+    service = services(kiosk_app).speech
 
     def busy(*args, **kwargs):
         raise SpeechBusy("queue full")

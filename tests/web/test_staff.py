@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from kiosk.cli import main
+from kiosk.extensions import services
 from kiosk.store.models import AuditEntry, Case
 
 from ..slip.conftest import decode_image, rasterise_svg
@@ -47,7 +48,7 @@ def decode_slip(page: str) -> str:
 
 
 def staff_client(app, role="staff"):
-    app.extensions["kiosk_staff"].add("clerk" if role == "staff" else "boss", PASSWORD, role)
+    services(app).staff.add("clerk" if role == "staff" else "boss", PASSWORD, role)
     clerk = Resident(app.test_client())
     clerk.get("/staff/login")
     response = clerk.post("/staff/login", {"name": "clerk" if role == "staff" else "boss", "password": PASSWORD})
@@ -62,7 +63,7 @@ def scan(clerk, text):
 
 
 def audit_actions(app):
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         return [(e.action, e.staff, e.case_id) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
 
 
@@ -109,18 +110,18 @@ def test_reference_slip_qr_decodes_and_staff_open_the_case_with_the_prefill(app)
 def test_making_the_slip_again_updates_the_same_case(app):
     resident = resident_with_slip(app, prefill=False)
     first_qr = decode_slip(resident.page)
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         saved_at = db.scalars(select(Case)).one().updated_at
     resident.get("/okuyami/slip")
     assert decode_slip(resident.page) == first_qr  # shown again unchanged: the same QR, the case not rewritten
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         assert db.scalars(select(Case)).one().updated_at == saved_at
     question_id = next(iter(OKUYAMI_78))
     resident.answer("okuyami", question_id, "2026-05-02")
     response = resident.get("/okuyami/slip")  # a slip made from other answers is not shown: make it again
     assert response.status_code == 302 and response.headers["Location"].endswith("/okuyami/prefill")
     resident.make_slip("okuyami")  # a changed answer is saved to the same case
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         case = db.scalars(select(Case)).one()
         assert case.answers[question_id] == "2026-05-02" and case.updated_at > saved_at
 
@@ -144,7 +145,7 @@ def test_sealed_slip_carries_the_case_to_a_counter_with_no_connection(tmp_path):
     resident = resident_with_slip(home)
     payload = decode_slip(resident.page)
     assert payload.startswith("S") and "受付番号" not in resident.page
-    with home.extensions["kiosk_database"].session() as db:
+    with services(home).database.session() as db:
         assert db.scalars(select(Case)).all() == []  # nothing stored on the internet side
     counter = make_app(tmp_path / "counter", **sealed)
     clerk = staff_client(counter)
@@ -186,7 +187,7 @@ def test_only_admins_see_the_audit_log(app):
 
 
 def test_repeated_login_failures_lock_the_account(app):
-    app.extensions["kiosk_staff"].add("clerk", PASSWORD, "staff")
+    services(app).staff.add("clerk", PASSWORD, "staff")
     client = Resident(app.test_client())
     client.get("/staff/login")
     for _ in range(5):
@@ -197,7 +198,7 @@ def test_repeated_login_failures_lock_the_account(app):
 
 
 def test_login_without_a_csrf_token_is_rejected(app):
-    app.extensions["kiosk_staff"].add("clerk", PASSWORD, "staff")
+    services(app).staff.add("clerk", PASSWORD, "staff")
     response = app.test_client().post("/staff/login", data={"name": "clerk", "password": PASSWORD})
     assert response.status_code == 400
 
@@ -242,14 +243,14 @@ def test_staff_add_reads_the_password_from_standard_input_and_purge_deletes_old_
     result = runner.invoke(main, ["staff", "add", "short", "--role", "staff"], input="abc\n")
     assert result.exit_code == 2 and "10文字以上" in result.output
     app = make_app(tmp_path, reset=False, KIOSK_DATABASE_URL=url)
-    user, outcome = app.extensions["kiosk_staff"].authenticate("suzuki", PASSWORD)
+    user, outcome = services(app).staff.authenticate("suzuki", PASSWORD)
     assert outcome == "ok" and user.role == "admin"
     resident_with_slip(app, prefill=False)
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         db.execute(update(Case).values(purge_after=datetime.now(UTC) - timedelta(days=1)))
     result = runner.invoke(main, ["purge"])
     assert result.exit_code == 0 and "案件 1 件" in result.output
-    with app.extensions["kiosk_database"].session() as db:
+    with services(app).database.session() as db:
         assert db.scalars(select(Case)).all() == []
 
 
