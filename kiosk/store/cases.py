@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from ..slip.reference import format_reference_code, new_reference_code
 from .database import Database
 from .models import AuditEntry, Case, CaseProcedure, StaffCall
 from .sessions import aware_utc, now
-
-UNCHANGED_REFRESH = timedelta(hours=1)
-# Run as prepared statements (prepared.py): a slip shown again reads its case, and every staff view of a case
-# reads it with its statuses and writes an audit entry.
-_CASE_COLUMNS = (Case.id, Case.reference_code, Case.event, Case.answers, Case.prefill, Case.source, Case.created_at,
-                 Case.updated_at, Case.purge_after)
-_CASE = select(*_CASE_COLUMNS).where(Case.id == bindparam("id"))
-_CASE_BY_CODE = select(*_CASE_COLUMNS).where(Case.reference_code == bindparam("code"))
-_STATUSES = select(CaseProcedure.procedure_id, CaseProcedure.status, CaseProcedure.updated_by,
-                   CaseProcedure.updated_at).where(CaseProcedure.case_id == bindparam("case_id"))
-_AUDIT = insert(AuditEntry).values(at=bindparam("at"), staff=bindparam("staff"), action=bindparam("action"),
-                                   case_id=bindparam("case_id"), detail=bindparam("detail"))
 
 
 class ProcedureStatus(NamedTuple):
@@ -51,15 +40,14 @@ class CaseRecord:
     @classmethod
     def of(cls, case: Case) -> CaseRecord:
         """The record of a Case the ORM loaded or wrote."""
-        return cls(*(getattr(case, column.key) for column in _CASE_COLUMNS))
+        return cls(*(getattr(case, field.name) for field in fields(cls)))
 
 
-def _live(row: tuple[Any, ...] | None) -> CaseRecord | None:
-    """The case in a row of _CASE_COLUMNS, unless it is past its retention date."""
-    if row is None:
+def _live(case: Case | None) -> CaseRecord | None:
+    """The case's record, unless it is past its retention date."""
+    if case is None or aware_utc(case.purge_after) <= now():
         return None
-    case = CaseRecord(*row)
-    return case if aware_utc(case.purge_after) > now() else None
+    return CaseRecord.of(case)
 
 
 class CaseStore:
@@ -67,10 +55,6 @@ class CaseStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._case = database.prepare(_CASE)
-        self._case_by_code = database.prepare(_CASE_BY_CODE)
-        self._statuses = database.prepare(_STATUSES)
-        self._audit = database.prepare(_AUDIT)
 
     def save_case(
         self,
@@ -83,10 +67,6 @@ class CaseStore:
     ) -> CaseRecord:
         """Create a case, or update the resident's own earlier case (idempotent slip creation)."""
         moment = now()
-        if case_id is not None:
-            unchanged = self._unchanged(case_id, event, answers, prefill, moment)
-            if unchanged is not None:
-                return unchanged  # shown again unchanged: no write (the retention period moves on at most hourly)
         with self.database.session() as db:
             case = db.get(Case, case_id) if case_id is not None else None
             if case is None or case.event != event:
@@ -99,23 +79,8 @@ class CaseStore:
             db.flush()
             return CaseRecord.of(case)
 
-    def _unchanged(
-        self, case_id: int, event: str, answers: dict[str, Any], prefill: dict[str, Any], moment: datetime
-    ) -> CaseRecord | None:
-        """The case (read with one prepared query) if it already holds exactly this, saved recently."""
-        case = _live(self._case.first(id=case_id))
-        if (
-            case is None
-            or case.event != event
-            or case.answers != answers
-            or case.prefill != prefill
-            or aware_utc(case.updated_at) <= moment - UNCHANGED_REFRESH
-        ):
-            return None
-        return case
-
     @staticmethod
-    def _unused_code(db: Any) -> str:
+    def _unused_code(db: Session) -> str:
         while True:
             code = new_reference_code()
             if db.scalar(select(Case.id).where(Case.reference_code == code)) is None:
@@ -123,15 +88,19 @@ class CaseStore:
 
     def get(self, case_id: int) -> CaseRecord | None:
         """A case by id, unless past its retention date."""
-        return _live(self._case.first(id=case_id))
+        with self.database.read() as db:
+            return _live(db.get(Case, case_id))
 
     def by_reference_code(self, code: str) -> CaseRecord | None:
         """A case by its printed reference code (canonical form), unless past its retention date."""
-        return _live(self._case_by_code.first(code=code))
+        with self.database.read() as db:
+            return _live(db.scalar(select(Case).where(Case.reference_code == code)))
 
     def statuses(self, case_id: int) -> dict[str, ProcedureStatus]:
         """Procedure id → its status, for the procedures a clerk has marked."""
-        return {row[0]: ProcedureStatus(*row[1:]) for row in self._statuses.all(case_id=case_id)}
+        with self.database.read() as db:
+            rows = db.scalars(select(CaseProcedure).where(CaseProcedure.case_id == case_id))
+            return {row.procedure_id: ProcedureStatus(row.status, row.updated_by, row.updated_at) for row in rows}
 
     def set_status(self, case_id: int, procedure_id: str, status: str, staff: str) -> None:
         """Mark a procedure 未 (todo) or 済 (done); the last writer wins per procedure, never per case."""
@@ -149,22 +118,23 @@ class CaseStore:
 
     def today(self, start_of_day: datetime) -> list[Case]:
         """Cases created since `start_of_day`, newest first."""
-        with self.database.session() as db:
+        with self.database.read() as db:
             query = select(Case).where(Case.created_at >= start_of_day).order_by(Case.created_at.desc())
             return list(db.scalars(query).all())
 
     def audit(self, action: str, staff: str | None, case_id: int | None = None, detail: str = "") -> None:
         """Record an action. `detail` must never contain personal data."""
-        self._audit.execute(at=now(), staff=staff, action=action, case_id=case_id, detail=detail)
+        with self.database.session() as db:
+            db.add(AuditEntry(at=now(), staff=staff, action=action, case_id=case_id, detail=detail))
 
     def audit_log(self, limit: int = 500) -> list[AuditEntry]:
         """The newest audit entries."""
-        with self.database.session() as db:
+        with self.database.read() as db:
             return list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all())
 
     def open_calls(self) -> list[StaffCall]:
         """「職員を呼ぶ」 calls not yet answered, oldest first."""
-        with self.database.session() as db:
+        with self.database.read() as db:
             query = select(StaffCall).where(StaffCall.answered_at.is_(None)).order_by(StaffCall.created_at)
             return list(db.scalars(query).all())
 

@@ -8,7 +8,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from .database import Database
 from .models import ResidentSession, ResumeCode
@@ -17,23 +17,6 @@ RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, 
 RESUME_LENGTH = 8
 MAX_RESUME_ATTEMPTS = 5
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what new_session_id makes (token_urlsafe)
-# Built once and run as prepared statements (prepared.py): a session is read on every request and written on
-# every answer.
-_FETCH = select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == bindparam("id"))
-_UPDATE = (
-    update(ResidentSession)
-    .where(ResidentSession.id == bindparam("session_id"))
-    .values(data=bindparam("data"), updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at"))
-)
-_INSERT = insert(ResidentSession).values(
-    id=bindparam("session_id"), kind=bindparam("kind"), mode=bindparam("mode"), created_at=bindparam("updated_at"),
-    data=bindparam("data"), updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at"),
-)
-_EXTEND = (
-    update(ResidentSession)
-    .where(ResidentSession.id == bindparam("session_id"), ResidentSession.expires_at < bindparam("expires_at"))
-    .values(expires_at=bindparam("expires_at"))
-)
 
 
 def now() -> datetime:
@@ -63,16 +46,14 @@ class SessionStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._fetch = database.prepare(_FETCH)
-        self._update = database.prepare(_UPDATE)
-        self._insert = database.prepare(_INSERT)
-        self._extend = database.prepare(_EXTEND)
 
     def fetch(self, session_id: str) -> StoredSession | None:
         """The session's data and expiry, or None if it does not exist or has expired."""
         if not _SESSION_ID.fullmatch(session_id):  # not one of ours (PostgreSQL refuses NUL in a query)
             return None
-        row = self._fetch.first(id=session_id)
+        query = select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == session_id)
+        with self.database.read() as db:
+            row = db.execute(query).first()
         if row is None:
             return None
         data, expires_at = row[0], aware_utc(row[1])
@@ -93,15 +74,27 @@ class SessionStore:
         expires_at = moment + lifetime
         if data.get("resume_until"):
             expires_at = max(expires_at, datetime.fromisoformat(data["resume_until"]))
-        values = {"session_id": session_id, "data": data, "updated_at": moment, "expires_at": expires_at}
+        values = {"data": data, "updated_at": moment, "expires_at": expires_at}
         # Update, else insert: only the browser that was sent a new id can save it, and it is sent with the
         # response of the request that first saves it, so two requests never insert the same id.
-        if not self._update.execute(**values):
-            self._insert.execute(kind=kind, mode=mode, **values)
+        with self.database.engine.begin() as connection:
+            updated = connection.execute(
+                update(ResidentSession).where(ResidentSession.id == session_id).values(values)
+            )
+            if updated.rowcount == 0:
+                connection.execute(
+                    insert(ResidentSession).values(id=session_id, kind=kind, mode=mode, created_at=moment, **values)
+                )
 
     def extend(self, session_id: str, lifetime: timedelta) -> None:
         """Keep an unchanged session alive for `lifetime` from now, without rewriting its data."""
-        self._extend.execute(session_id=session_id, expires_at=now() + lifetime)
+        expires_at = now() + lifetime
+        with self.database.engine.begin() as connection:
+            connection.execute(
+                update(ResidentSession)
+                .where(ResidentSession.id == session_id, ResidentSession.expires_at < expires_at)
+                .values(expires_at=expires_at)
+            )
 
     def delete(self, session_id: str) -> None:
         """Delete a session and its resume codes."""
@@ -127,7 +120,7 @@ class SessionStore:
     def resume(self, code: str) -> tuple[str | None, str]:
         """(session id, "ok") for a valid code, else (None, "unknown" | "expired")."""
         normalised = normalise_resume_code(code)
-        with self.database.session() as db:
+        with self.database.read() as db:
             row = db.get(ResumeCode, normalised) if normalised else None
             if row is None:
                 return None, "unknown"

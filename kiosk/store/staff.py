@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .database import Database
@@ -16,10 +16,6 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 ROLES = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 10
-# Every staff page loads the clerk: a prepared statement (prepared.py).
-_ACTIVE_USER = select(StaffUser.id, StaffUser.name, StaffUser.role).where(
-    StaffUser.id == bindparam("id"), StaffUser.active.is_(True)
-)
 
 
 class StaffMember(NamedTuple):
@@ -35,7 +31,6 @@ class StaffStore:
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._active_user = database.prepare(_ACTIVE_USER)
 
     def add(self, name: str, password: str, role: str) -> StaffUser:
         """Create an account (or reset its password and role)."""
@@ -43,12 +38,13 @@ class StaffStore:
             raise ValueError(f"role は {' / '.join(ROLES)} のどれかです")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください")
+        password_hash = generate_password_hash(password)  # slow on purpose: before the write transaction
         with self.database.session() as db:
             user = db.scalar(select(StaffUser).where(StaffUser.name == name))
             if user is None:
                 user = StaffUser(name=name, created_at=now())
                 db.add(user)
-            user.password_hash = generate_password_hash(password)
+            user.password_hash = password_hash
             user.role = role
             user.active = True
             user.failed_logins = 0
@@ -59,22 +55,28 @@ class StaffStore:
 
     def get(self, user_id: int) -> StaffMember | None:
         """An active account by id."""
-        row = self._active_user.first(id=user_id)
-        return StaffMember(*row) if row is not None else None
+        with self.database.read() as db:
+            user = db.get(StaffUser, user_id)
+            return StaffMember(user.id, user.name, user.role) if user is not None and user.active else None
 
     def authenticate(self, name: str, password: str) -> tuple[StaffUser | None, str]:
         """(user, "ok") or (None, "invalid" | "locked"). Failures count towards a lockout."""
         moment = now()
-        with self.database.session() as db:
+        with self.database.read() as db:
             # A name with NUL is no account's (and PostgreSQL refuses NUL in a query).
-            user = None if "\x00" in name else db.scalar(select(StaffUser).where(StaffUser.name == name))
+            found = None if "\x00" in name else db.scalar(select(StaffUser).where(StaffUser.name == name))
+        # The password is checked outside any transaction: it takes a tenth of a second on purpose, and on
+        # SQLite a write transaction holds the one write lock every server process waits for.
+        correct = found is not None and check_password_hash(found.password_hash, password)
+        with self.database.session() as db:
+            user = db.get(StaffUser, found.id) if found is not None else None  # as it is now, in this transaction
             if user is None or not user.active:
                 db.add(AuditEntry(at=moment, staff=None, action="login_failed", detail="unknown account"))
                 return None, "invalid"
             if user.locked_until is not None and aware_utc(user.locked_until) > moment:
                 db.add(AuditEntry(at=moment, staff=name, action="login_locked"))
                 return None, "locked"
-            if not check_password_hash(user.password_hash, password):
+            if not correct:
                 user.failed_logins += 1
                 if user.failed_logins >= MAX_FAILURES:
                     user.locked_until = moment + LOCKOUT

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from ..extensions import services
-from . import api, errors, health, resident, security, slip, speech, staff, templating
+from . import api, errors, health, resident, security, slip, speech, staff, static_files, templating
 from .session import ServerSessionInterface
 
 csrf = CSRFProtect()
@@ -20,6 +20,7 @@ def init_web(app: Flask) -> None:
     resident.htmx.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     staff.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(resident.bp)

@@ -71,8 +71,8 @@ def init_app(app: Flask) -> None:
 
 def _database_reachable() -> bool:
     try:
-        with services().database.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with services().database.read() as db:
+            db.execute(text("SELECT 1"))
     except OperationalError:
         return False
     return True

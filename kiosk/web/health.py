@@ -18,8 +18,8 @@ def health() -> Any:
     """200 when everything needed to serve residents works, 503 otherwise. No personal data."""
     checks: dict[str, str] = {}
     try:
-        with services().database.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with services().database.read() as db:
+            db.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except SQLAlchemyError as error:
         checks["database"] = f"unavailable ({type(error).__name__})"

@@ -32,23 +32,14 @@ SECURITY_HEADERS = (
 )
 
 
-_DEFAULTS = tuple((key.lower(), key, value) for key, value in SECURITY_HEADERS)
-
-
 def init_app(app: Flask) -> None:
     """Add the headers."""
 
     @app.after_request
     def headers(response: Response) -> Response:
-        # One pass over the headers the view set, then one extend: werkzeug's set/setdefault scan the whole
-        # list for each header, which on every response cost more than the rest of this module together.
-        present = {key.lower() for key, _ in response.headers.items()}
-        added = [(key, value) for lower, key, value in _DEFAULTS if lower not in present]
-        if not request.path.startswith("/static/"):
-            # Answers must never be kept by the browser or a proxy (shared kiosk, Back after reset). No Pragma:
-            # deprecated (RFC 9111), it only ever spoke to HTTP/1.0 caches.
-            if "cache-control" in present:
-                del response.headers["Cache-Control"]
-            added.append(("Cache-Control", "no-store"))
-        response.headers.extend(added)
+        for key, value in SECURITY_HEADERS:
+            response.headers.setdefault(key, value)
+        if request.endpoint != "static":
+            # Answers must never be kept by the browser or a proxy (shared kiosk, Back after reset).
+            response.headers["Cache-Control"] = "no-store"
         return response
