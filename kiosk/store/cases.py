@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..engine.answer_set import Answers
 from ..slip.reference import format_reference_code, new_reference_code
 from .database import Database
 from .models import AuditEntry, Case, CaseProcedure, StaffCall
@@ -30,7 +31,7 @@ class CaseRecord:
     id: int
     reference_code: str
     event: str
-    answers: dict[str, Any]
+    answers: Answers
     prefill: dict[str, Any]
     source: str
     created_at: datetime
@@ -40,7 +41,8 @@ class CaseRecord:
     @classmethod
     def of(cls, case: Case) -> CaseRecord:
         """The record of a Case the ORM loaded or wrote."""
-        return cls(*(getattr(case, field.name) for field in fields(cls)))
+        values = {field.name: getattr(case, field.name) for field in fields(cls)}
+        return cls(**{**values, "answers": Answers.from_json(case.answers)})
 
 
 def _live(case: Case | None) -> CaseRecord | None:
@@ -59,7 +61,7 @@ class CaseStore:
     def save_case(
         self,
         event: str,
-        answers: dict[str, Any],
+        answers: Answers,
         prefill: dict[str, Any],
         source: str,
         keep_for: timedelta,
@@ -72,7 +74,7 @@ class CaseStore:
             if case is None or case.event != event:
                 case = Case(created_at=moment, reference_code=self._unused_code(db), event=event, source=source)
                 db.add(case)
-            case.answers = answers
+            case.answers = answers.to_json()
             case.prefill = prefill
             case.updated_at = moment
             case.purge_after = moment + keep_for

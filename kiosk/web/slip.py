@@ -157,7 +157,7 @@ def _issue(flow: Flow) -> None:
     else:
         store: CaseStore = services().cases
         case_ids: dict[str, int] = dict(session.get("case_ids", {}))
-        saved = store.save_case(flow.id, answers.to_json(), prefill, current_app.config["KIOSK_MODE"],
+        saved = store.save_case(flow.id, answers, prefill, current_app.config["KIOSK_MODE"],
                                 keep_for=retention(), case_id=case_ids.get(flow.id))
         case_ids[flow.id] = saved.id
         session["case_ids"] = case_ids

@@ -14,7 +14,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_required, l
 from werkzeug.wrappers import Response
 
 from ..clock import JAPAN
-from ..engine import Answers, Result
+from ..engine import Result
 from ..extensions import services
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
@@ -148,7 +148,7 @@ def scan() -> Any:
         opened = found.case
         if opened.event not in state.content().flows:
             return _dashboard(error="この受付票の手続きの種類は、この窓口では扱えません。")
-        case = cases.save_case(opened.event, opened.answers.to_json(), _unflatten(opened.prefill), "sealed",
+        case = cases.save_case(opened.event, opened.answers, _unflatten(opened.prefill), "sealed",
                                keep_for=_retention())
     if case is None:
         _cases().audit("scan_rejected", current_user.name, detail="not_found")
@@ -182,7 +182,7 @@ def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
     flow = state.content().flows.get(case.event)
     if flow is None:
         abort(404)
-    result = state.result(flow, Answers.from_json(case.answers).only(flow.question_map))
+    result = state.result(flow, case.answers.only(flow.question_map))
     return case, result
 
 
