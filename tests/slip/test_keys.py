@@ -2,6 +2,7 @@ import base64
 
 import pytest
 
+from kiosk.config import Settings, SettingsError
 from kiosk.slip import KeyConfigError, Keyring, SlipKey, generate_key, key_from_secret, parse_keyring
 from kiosk.slip.config import SlipSettings
 from kiosk.slip.keys import describe, keyring_from_env
@@ -91,22 +92,19 @@ def test_retiring_the_active_key_is_refused():
 
 
 def test_slip_settings():
-    settings = SlipSettings.from_env({}, app_secret="x" * 32)
+    settings = SlipSettings.from_settings(Settings(), app_secret="x" * 32)
     assert settings.mode == "reference" and settings.valid_for.days == 14
-    sealed = SlipSettings.from_env(
-        {"KIOSK_SLIP_MODE": "sealed", "KIOSK_SLIP_VALID_DAYS": "30", "KIOSK_SEAL_KEYS": NEW.to_config()}
+    sealed = SlipSettings.from_settings(
+        Settings(slip_mode="sealed", slip_valid_days=30, seal_keys=NEW.to_config()), app_secret=None
     )
     assert sealed.mode == "sealed" and sealed.valid_for.days == 30 and sealed.keyring.active == NEW
-    for env in (
-        {"KIOSK_SLIP_MODE": "sealed"},
-        {"KIOSK_SLIP_MODE": "both"},
-        {"KIOSK_SLIP_VALID_DAYS": "0"},
-        {"KIOSK_SLIP_VALID_DAYS": "two"},
-    ):
-        with pytest.raises(KeyConfigError):
-            SlipSettings.from_env(env, app_secret="x" * 32)
     with pytest.raises(KeyConfigError):
-        SlipSettings.from_env({})  # reference mode without keys and without an app secret
+        SlipSettings.from_settings(Settings(slip_mode="sealed"), app_secret="x" * 32)  # sealed without keys
+    for env in ({"KIOSK_SLIP_MODE": "both"}, {"KIOSK_SLIP_VALID_DAYS": "0"}, {"KIOSK_SLIP_VALID_DAYS": "two"}):
+        with pytest.raises(SettingsError):
+            Settings.load(env)
+    with pytest.raises(KeyConfigError):
+        SlipSettings.from_settings(Settings(), app_secret=None)  # reference mode without keys and without an app secret
 
 
 def test_slip_key_validation():
