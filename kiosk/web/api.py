@@ -40,7 +40,7 @@ def _body(model: TypeAdapter[Body]) -> Body | None:
 
 
 def _translator() -> Translator:
-    catalogue = state.catalogue()
+    catalogue = services().catalogue
     code = request.args.get("lang") or request.accept_languages.best_match(list(catalogue.languages)) or "ja"
     return catalogue.translator(code)
 
@@ -49,7 +49,7 @@ def _load(session_id: str) -> tuple[dict[str, Any] | None, Flow | None]:
     data = services().sessions.load(session_id) if len(session_id) <= 64 else None
     if data is None or data.get("kind") != "api":
         return None, None
-    return data, state.content().flows.get(data.get("event", ""))
+    return data, services().content.flows.get(data.get("event", ""))
 
 
 def _save(session_id: str, data: dict[str, Any]) -> None:
@@ -96,7 +96,7 @@ def _progress_json(session_id: str, flow: Flow, data: dict[str, Any], t: Transla
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document describing this API."""
-    return jsonify(openapi_document(list(state.content().flows)))
+    return jsonify(openapi_document(list(services().content.flows)))
 
 
 @bp.get("/events")
@@ -110,7 +110,7 @@ def events() -> Response:
             "description": t.content(f"flow.{flow.id}.description", flow.description),
             "minutes": flow.minutes,
         }
-        for flow in state.content().flows.values()
+        for flow in services().content.flows.values()
     ]
     return jsonify(events=events)
 
@@ -121,13 +121,13 @@ def start_session() -> Reply:
     body = _body(START_SESSION)
     if body is None:
         return _error(400, "bad_request", 'JSON で {"event": "okuyami"} のように送ってください。')
-    flow = state.content().flows.get(body["event"])
+    flow = services().content.flows.get(body["event"])
     if flow is None:
         return _error(
             404,
             "unknown_event",
             f"「{body['event']}」という手続きの案内はありません。",
-            events=list(state.content().flows),
+            events=list(services().content.flows),
         )
     session_id = new_session_id()
     data = {"kind": "api", "event": flow.id, "answers": {}}

@@ -34,7 +34,7 @@ def read_aloud(texts: Callable[[], list[str]]) -> list[dict[str, Any]] | None:
 
 def flow_or_404(event: str) -> Flow:
     """The flow for an event id in the URL."""
-    flow = state.content().flows.get(event)
+    flow = services().content.flows.get(event)
     if flow is None:
         abort(404)
     return flow
@@ -56,7 +56,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.get("/")
 def menu() -> str:
     """The event menu."""
-    flows = list(state.content().flows.values())
+    flows = list(services().content.flows.values())
     return render_template("resident/menu.html", flows=flows, speech=read_aloud(lambda: utterances.for_menu(flows)))
 
 
@@ -233,7 +233,7 @@ def tick(event: str) -> Any:
     """Tick or untick an item on the checklist (htmx swaps just the item; without JS the page reloads)."""
     flow = flow_or_404(event)
     item_id = request.form.get("item", "")
-    if item_id not in state.content().items:
+    if item_id not in services().content.items:
         abort(400)
     checked = request.form.get("checked") == "1"
     state.set_checked(flow, item_id, checked)
@@ -262,7 +262,7 @@ def reset() -> Response:
 def language() -> Response:
     """Switch the language and return to the same page."""
     code = request.form.get("lang", "")
-    if code in state.catalogue().languages:
+    if code in services().catalogue.languages:
         session["lang"] = code
     return redirect(safe_next(request.form.get("next"), url_for("resident.menu")))
 
@@ -343,8 +343,8 @@ def resume() -> Any:
                     assert isinstance(current, ServerSession)
                     current.adopt(session_id, data)
                     event = data.get("event")
-                    if event in state.content().flows:
-                        return redirect(_next_location(state.content().flows[event]))
+                    if event in services().content.flows:
+                        return redirect(_next_location(services().content.flows[event]))
                     return redirect(url_for("resident.menu"))
                 outcome = "expired"
             session["resume_failures"] = failures + 1

@@ -17,7 +17,6 @@ from ..prefill import FIELDS, PrefillErrors, normalise_role, roles_for
 from ..prefill.fields import MAX_MEMBERS
 from ..slip import reference, sealed
 from ..slip.case import SlipCase, utc_now
-from ..slip.config import SlipSettings
 from ..store.cases import CaseStore, printed_code
 from . import state
 from .qr_image import qr_svg
@@ -25,12 +24,6 @@ from .resident import flow_or_404, read_aloud
 from .utterances import heading_only
 
 bp = Blueprint("slip", __name__)
-
-
-def slip_settings() -> SlipSettings:
-    """The QR mode, validity and keys, read once at start-up."""
-    settings: SlipSettings = services().slip
-    return settings
 
 
 def _prefill(event: str) -> dict[str, Any]:
@@ -145,7 +138,7 @@ def create(event: str) -> Response:
 def _issue(flow: Flow) -> None:
     """Seal the case into the QR (sealed mode) or save it for the counter (reference mode), and remember the
     slip in the session: showing it again changes nothing."""
-    settings = slip_settings()
+    settings = services().slip
     answers = state.answers_for(flow)
     prefill = _prefill(flow.id)
     if settings.mode == "sealed":
@@ -185,7 +178,7 @@ def slip(event: str) -> Any:
     made = session.get("slips", {}).get(event)
     if not made or made.get("made_from") != _fingerprint(answers, prefill):
         return redirect(url_for("slip.prefill_start", event=event))  # no slip yet, or the answers changed since
-    settings = slip_settings()
+    settings = services().slip
     paper = "receipt" if request.args.get("paper") == "receipt" else "a4"
     return render_template("slip/slip.html", flow=flow, result=state.result(flow, answers),
                            qr=qr_svg(made["payload"], state.translator().ui("slip.qr_label")), code=made["code"],

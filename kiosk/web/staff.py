@@ -19,8 +19,7 @@ from ..extensions import services
 from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
-from ..store.cases import CaseRecord, CaseStore, printed_code
-from ..store.staff import StaffStore
+from ..store.cases import CaseRecord, printed_code
 from . import state
 from .resident import htmx
 
@@ -50,18 +49,8 @@ def init_app(app: Flask) -> None:
     def load(user_id: str) -> StaffIdentity | None:
         if not user_id.isdigit():
             return None
-        user = _staff_store().get(int(user_id))
+        user = services().staff.get(int(user_id))
         return StaffIdentity(user.id, user.name, user.role) if user else None
-
-
-def _staff_store() -> StaffStore:
-    store: StaffStore = services().staff
-    return store
-
-
-def _cases() -> CaseStore:
-    store: CaseStore = services().cases
-    return store
 
 
 def admin_required(view: F) -> F:
@@ -83,7 +72,7 @@ def login() -> Any:
     error = None
     name = request.form.get("name", "")
     if request.method == "POST":
-        user, outcome = _staff_store().authenticate(name, request.form.get("password", ""))
+        user, outcome = services().staff.authenticate(name, request.form.get("password", ""))
         if user is not None:
             login_user(StaffIdentity(user.id, user.name, user.role))
             return redirect(url_for("staff.dashboard"))
@@ -96,7 +85,7 @@ def login() -> Any:
 @login_required
 def logout() -> Response:
     """Log out."""
-    _cases().audit("logout", current_user.name)
+    services().cases.audit("logout", current_user.name)
     logout_user()
     return redirect(url_for("staff.login"))
 
@@ -110,7 +99,7 @@ def dashboard() -> Any:
 
 def _dashboard(error: str | None = None, scanned: str = "") -> Any:
     start = datetime.combine(state.today(), time.min, tzinfo=JAPAN)
-    cases = _cases()
+    cases = services().cases
     body = render_template(
         "staff/dashboard.html",
         cases=cases.today(start),
@@ -120,7 +109,7 @@ def _dashboard(error: str | None = None, scanned: str = "") -> Any:
         staff_page=True,
         page_error=bool(error),
         printed_code=printed_code,
-        flows=state.content().flows,
+        flows=services().content.flows,
     )
     return (body, 422) if error else body
 
@@ -136,9 +125,9 @@ def scan() -> Any:
     except SlipError as error:
         # Logged without the payload: only the kind of problem.
         log.info("scan rejected %s", error.log_fields())
-        _cases().audit("scan_rejected", current_user.name, detail=error.code)
+        services().cases.audit("scan_rejected", current_user.name, detail=error.code)
         return _dashboard(error=error.message)
-    cases = _cases()
+    cases = services().cases
     case: CaseRecord | None = None
     if found.kind == "reference_token" and found.case_id is not None and found.case_id.isdigit():
         case = cases.get(int(found.case_id))
@@ -146,12 +135,12 @@ def scan() -> Any:
         case = cases.by_reference_code(found.reference_code)
     elif found.kind == "sealed" and found.case is not None:
         opened = found.case
-        if opened.event not in state.content().flows:
+        if opened.event not in services().content.flows:
             return _dashboard(error="この受付票の手続きの種類は、この窓口では扱えません。")
         case = cases.save_case(opened.event, opened.answers, _unflatten(opened.prefill), "sealed",
                                keep_for=_retention())
     if case is None:
-        _cases().audit("scan_rejected", current_user.name, detail="not_found")
+        services().cases.audit("scan_rejected", current_user.name, detail="not_found")
         return _dashboard(error=NOT_FOUND)
     return redirect(url_for("staff.case", case_id=case.id))
 
@@ -176,10 +165,10 @@ def _retention() -> Any:
 
 
 def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
-    case = _cases().get(case_id)
+    case = services().cases.get(case_id)
     if case is None:
         abort(404)
-    flow = state.content().flows.get(case.event)
+    flow = services().content.flows.get(case.event)
     if flow is None:
         abort(404)
     result = state.result(flow, case.answers.only(flow.question_map))
@@ -191,10 +180,10 @@ def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
 def case(case_id: int) -> str:
     """The case: answers, reasons, route, prefill data and each procedure's status."""
     found, result = _load_case(case_id)
-    _cases().audit("view", current_user.name, case_id)
+    services().cases.audit("view", current_user.name, case_id)
     return render_template(
         "staff/case.html", case_id=found.id, code=printed_code(found), prefill=found.prefill, result=result,
-        flow=result.flow, forms=forms_for(p.id for p in result.procedures), statuses=_cases().statuses(case_id),
+        flow=result.flow, forms=forms_for(p.id for p in result.procedures), statuses=services().cases.statuses(case_id),
         staff_page=True, **_status_cell_context(found.id),
     )
 
@@ -216,10 +205,10 @@ def set_status(case_id: int, procedure_id: str) -> Any:
     status = request.form.get("status")
     if procedure is None or status not in ("todo", "done"):
         abort(400)
-    _cases().set_status(case_id, procedure_id, status, current_user.name)
+    services().cases.set_status(case_id, procedure_id, status, current_user.name)
     if htmx:
-        return render_template("staff/_status.html", case=found, proc=procedure,
-                               statuses=_cases().statuses(case_id), announce=True, **_status_cell_context(case_id))
+        return render_template("staff/_status.html", case=found, proc=procedure, announce=True,
+                               statuses=services().cases.statuses(case_id), **_status_cell_context(case_id))
     return redirect(url_for("staff.case", case_id=case_id) + f"#status-{procedure_id}")
 
 
@@ -234,7 +223,7 @@ def print_forms(case_id: int) -> Response:
         forms = [form for form in forms if form.id == wanted]
         if not forms:
             abort(404)
-    _cases().audit("print", current_user.name, case_id, ",".join(form.id for form in forms))
+    services().cases.audit("print", current_user.name, case_id, ",".join(form.id for form in forms))
     html = render_template("print/forms.html", forms=forms, **form_context(found, result))
     response = make_response(html)
     # The forms carry their CSS inline so a saved page or PDF prints alike: allow exactly that CSS.
@@ -246,7 +235,7 @@ def print_forms(case_id: int) -> Response:
 @login_required
 def answer_call(call_id: int) -> Response:
     """Mark a 「職員を呼ぶ」 call as answered."""
-    _cases().answer_call(call_id, current_user.name)
+    services().cases.answer_call(call_id, current_user.name)
     return redirect(url_for("staff.dashboard"))
 
 
@@ -254,4 +243,4 @@ def answer_call(call_id: int) -> Response:
 @admin_required
 def audit() -> str:
     """The audit log: every view, print and status change (admins only)."""
-    return render_template("staff/audit.html", entries=_cases().audit_log(), staff_page=True)
+    return render_template("staff/audit.html", entries=services().cases.audit_log(), staff_page=True)

@@ -8,23 +8,11 @@ from typing import Any
 
 from flask import current_app, session
 
-from ..engine import Answers, Content, Progress, Result
+from ..engine import Answers, Progress, Result
 from ..engine.model import Flow
 from ..extensions import services
-from ..i18n import Catalogue, Translator
+from ..i18n import Translator
 from .memo import EngineMemo
-
-
-def content() -> Content:
-    """The validated content loaded at start-up."""
-    loaded: Content = services().content
-    return loaded
-
-
-def catalogue() -> Catalogue:
-    """All translations loaded at start-up."""
-    loaded: Catalogue = services().catalogue
-    return loaded
 
 
 def today() -> date:
@@ -36,12 +24,12 @@ def today() -> date:
 def language_code() -> str:
     """The resident's chosen language, Japanese until they choose."""
     code = session.get("lang")
-    return code if isinstance(code, str) and code in catalogue().languages else "ja"
+    return code if isinstance(code, str) and code in services().catalogue.languages else "ja"
 
 
 def translator() -> Translator:
     """A translator for the resident's language."""
-    return catalogue().translator(language_code())
+    return services().catalogue.translator(language_code())
 
 
 def answers_for(flow: Flow) -> Answers:

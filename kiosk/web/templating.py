@@ -13,6 +13,7 @@ from ..engine.conditions import UNKNOWN, AnswerValue
 from ..engine.localize import format_date
 from ..engine.model import Flow, Option, Question
 from ..engine.resolver import GROUP_LABELS
+from ..extensions import services
 from ..prefill.validate import RELATIONSHIPS
 from . import state
 
@@ -62,7 +63,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
         t = state.translator()
-        catalogue = state.catalogue()
+        catalogue = services().catalogue
         return {
             "t": t,
             "ui": t.ui,
@@ -71,7 +72,7 @@ def init_app(app: Flask) -> None:
             "languages": list(catalogue.languages.values()),
             "mode": current_app.config["KIOSK_MODE"],
             "large_text": bool(session.get("large_text")),
-            "municipality": state.content().municipality,
+            "municipality": services().content.municipality,
             "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
             "idle_countdown": current_app.config["KIOSK_IDLE_COUNTDOWN_SECONDS"],
             "resume_days": current_app.config["KIOSK_RESUME_DAYS"],
