@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .store import Database, SessionStore
     from .store.cases import CaseStore
     from .store.staff import StaffStore
+    from .store.throttle import ThrottleStore
     from .web.memo import EngineMemo
 
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sessions=SessionStore(database),
         cases=CaseStore(database),
         staff=StaffStore(database),
+        throttle=ThrottleStore(database),
         # Lazy: the speech worker starts on the first clip that is not cached.
         speech=SpeechService(settings.speech_cache, timeout=settings.speech_timeout) if settings.speech else None,
     ))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .store import Database, SessionStore
     from .store.cases import CaseStore
     from .store.staff import StaffStore
+    from .store.throttle import ThrottleStore
     from .web.memo import EngineMemo
 
 KEY = "kiosk"
@@ -37,6 +38,7 @@ class Services:
     sessions: SessionStore
     cases: CaseStore
     staff: StaffStore
+    throttle: ThrottleStore
     speech: SpeechService | None
     """None when read-aloud is switched off (KIOSK_SPEECH=0)."""
 

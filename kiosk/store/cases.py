@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -29,6 +30,7 @@ class CaseRecord:
     """A case as pages and forms read it (no ORM object leaves the store)."""
 
     id: int
+    public_id: str
     reference_code: str
     event: str
     answers: Answers
@@ -72,7 +74,8 @@ class CaseStore:
         with self.database.session() as db:
             case = db.get(Case, case_id) if case_id is not None else None
             if case is None or case.event != event:
-                case = Case(created_at=moment, reference_code=self._unused_code(db), event=event, source=source)
+                case = Case(created_at=moment, public_id=secrets.token_urlsafe(16),
+                            reference_code=self._unused_code(db), event=event, source=source)
                 db.add(case)
             case.answers = answers.to_json()
             case.prefill = prefill

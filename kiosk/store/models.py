@@ -61,6 +61,10 @@ class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Random: what URLs and slip tokens show (the sequential id would tell how many cases there are).
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    # The nonce of the sealed slip the case was opened from: scanning the slip again opens the same case.
+    slip_nonce: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     reference_code: Mapped[str] = mapped_column(String(16), unique=True)
     event: Mapped[str] = mapped_column(String(32))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -109,3 +113,14 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Throttle(Base):
+    """Failed attempts per key ("resume-code:…", "resume-address:…", "staff-name:…", "staff-address:…")."""
+
+    __tablename__ = "throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
