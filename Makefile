@@ -37,7 +37,8 @@ check:
 pytest:
 	$(BIN)/pytest
 
-# Load benchmarks against a bare Flask hello on this machine (about 3 minutes); writes docs/benchmarks.md
+# Real visits of distinct residents against a bare Flask hello on this machine (about 5 minutes);
+# writes the table in docs/benchmarks.md
 bench: install
 	$(BIN)/python -m tests.bench.run
 

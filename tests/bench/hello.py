@@ -1,7 +1,7 @@
-"""The reference: a bare Flask app answering "hello", served exactly as `kiosk serve` serves the app (the same
-gunicorn settings and hooks from kiosk.serve: gthread, a socket and a core per worker, the same access log).
+"""The reference: a bare Flask app answering "hello", served as `kiosk serve` serves the app — through
+kiosk.serve.run_gunicorn, so with the same kiosk/gunicorn.conf.py (workers, threads, keep-alive, access log, hooks).
 
-    python -m tests.bench.hello --port 8001 --workers 2 --threads 4
+    python -m tests.bench.hello --port 8001          # workers and threads as gunicorn.conf.py sets them
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.hello")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--workers", type=int, required=True)
-    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     args = parser.parse_args()
     run_gunicorn(lambda: app, args.host, args.port, args.workers, args.threads)
 

@@ -1,16 +1,15 @@
-"""Profile the benchmarked requests in-process: the WSGI app called directly, without a server.
+"""Server CPU per request in-process: whole おくやみ visits handed to the WSGI app directly, no server, no network.
 
-    python -m tests.bench.profile question [--requests 200] [--sort cumulative] [--limit 40]
-    python -m tests.bench.profile all --timing                # CPU ms per request of every endpoint, and of hello
-    python -m tests.bench.profile all --timing --threads 2    # two threads at once, on any core
-    python -m tests.bench.profile all --timing --threads 2 --one-core   # … kept to one core, as `kiosk serve` does
+    python -m tests.bench.profile                      # CPU ms per request over whole visits, and hello's (JSON)
+    python -m tests.bench.profile --profile            # … and a cProfile of the same visits: top functions
+    python -m tests.bench.profile --visits 10 --rounds 3 --events okuyami,hikkoshi
 
-Endpoints: question, answer, result, slip, staff (the same requests as tests/bench/run.py). The app runs on a
-fresh SQLite database in a temporary folder; the sessions are prepared like the benchmark's with Flask's test
-client, then each request is a prepared WSGI environ handed to the app, and the objects start-up built are
-frozen out of the garbage collector as in `kiosk serve`. `--timing` reports the process CPU time per request
-(no profiler), lowest and median of 9 batches: it varies much less than throughput on a shared machine and is
-the floor under what a worker can serve. `--threads N` runs N threads at once, as a worker's threads do.
+The app runs on a fresh SQLite database in a temporary folder with the production settings (home mode), and
+what start-up built is frozen out of the garbage collector as in each gunicorn worker (gunicorn.conf.py). The
+visits are the load's (tests/bench/visit.py: distinct residents, every page and form post, the clerk's scan, case
+and forms); only the app's own work is timed: time.process_time() around werkzeug's run_wsgi_app for each
+request, not the building of the request or the reading of the page. The bare Flask hello is timed the same
+way. Each round gives the mean per request; the median of the rounds is reported.
 """
 
 from __future__ import annotations
@@ -19,201 +18,224 @@ import argparse
 import cProfile
 import gc
 import io
-import os
+import json
 import pstats
-import re
 import statistics
+import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from kiosk import create_app
+from .residents import Plan, Residents
+from .visit import FlowError, Jar, Reply, Visit, check, clerk_login, local, resident_visit
 
-from .run import ANSWER_QUESTION, ANSWER_VALUES, QUESTION_PAGE, SCENARIO, STAFF
-from .sessions import COOKIE, MAX_STEPS, FlowError, form_fields, scenario_answers
-
-
-class Client:
-    """A resident or clerk on the Flask test client (same steps as sessions.Browser)."""
-
-    def __init__(self, app: Any) -> None:
-        self.client = app.test_client()
-        self.page = ""
-
-    def get(self, path: str, expect: int = 200) -> Any:
-        response = self.client.get(path)
-        if response.status_code != expect:
-            raise FlowError(f"GET {path}: {response.status_code}")
-        self.page = response.get_data(as_text=True)
-        return response
-
-    def csrf(self) -> str:
-        match = re.search(r'name="csrf_token" value="([^"]+)"', self.page)
-        if not match:
-            raise FlowError("no CSRF token")
-        return match.group(1)
-
-    def post(self, path: str, data: dict[str, Any], expect: int = 302) -> Any:
-        response = self.client.post(path, data={"csrf_token": self.csrf(), **data})
-        if response.status_code != expect:
-            raise FlowError(f"POST {path}: {response.status_code}")
-        return response
-
-    def follow(self, response: Any) -> Any:
-        return self.get(response.headers["Location"])
+STAFF = ("bench", "kumo-tsukue-hashiru-7391-sora")  # strong enough for kiosk.store.staff
+STAFF_ACCESS = "127.0.0.1/32"  # the home guide opens /staff to the counter's network only (here: loopback)
 
 
-def answer_all(client: Client, answers: dict[str, Any]) -> None:
-    client.get("/okuyami/")
-    client.follow(client.post("/okuyami/start", {}))
-    for _ in range(MAX_STEPS):
-        if 'class="summary-list"' in client.page:
-            return
-        match = re.search(r'action="/okuyami/questions/([a-z0-9_]+)"', client.page)
-        if not match:
-            raise FlowError("no question")
-        client.follow(client.post(f"/okuyami/questions/{match.group(1)}", form_fields(answers[match.group(1)])))
-    raise FlowError("the flow did not end")
+def hello_app() -> Flask:
+    from .hello import app
+
+    return app
 
 
-ENDPOINTS = ("question", "answer", "result", "slip", "staff")
+class InProcess:
+    """Hands each Step of a visit to a WSGI app; sums the CPU time of the app's own calls, per page kind."""
 
-
-class WsgiRequest:
-    """One request, built once and handed to a WSGI app as often as wanted (no test client in the timing)."""
-
-    def __init__(self, app: Any, path: str, cookie: str = "", form: dict[str, str] | None = None) -> None:
+    def __init__(self, app: Any, profiler: cProfile.Profile | None = None) -> None:
         self.app = app
-        headers = [("Cookie", f"{COOKIE}={cookie}")] if cookie else []
-        builder = EnvironBuilder(path=path, method="POST" if form else "GET", headers=headers, data=form)
-        self.environ = builder.get_environ()
-        self.body = self.environ["wsgi.input"].read()
+        self.profiler = profiler
+        self.cpu: dict[str, list[float]] = defaultdict(list)
 
-    def __call__(self) -> str:
-        _, status, _ = run_wsgi_app(self.app, {**self.environ, "wsgi.input": io.BytesIO(self.body)}, buffered=True)
-        return status
-
-
-def cpu_ms(request: Callable[[int], object], requests: int, threads: int = 1) -> tuple[float, float]:
-    """Process CPU time per request in ms (lowest and median of 9 batches), `threads` threads at once."""
-    for index in range(20):
-        request(index)
-
-    def work() -> None:
-        for index in range(requests):
-            request(index)
-
-    batches = []
-    for _ in range(9):
-        workers = [threading.Thread(target=work) for _ in range(threads)]
+    def call(self, method: str, path: str, cookie: str = "", form: dict[str, Any] | None = None
+             ) -> tuple[Reply, float]:
+        """The reply, and the process CPU seconds the app spent on it."""
+        headers = [("Cookie", cookie)] if cookie else []
+        environ = EnvironBuilder(path=path, method=method, headers=headers, data=form,
+                                 base_url="http://127.0.0.1:8000",
+                                 environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
+        profiler = self.profiler
         started = time.process_time()
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        batches.append((time.process_time() - started) / (requests * threads) * 1000)
-    return min(batches), statistics.median(batches)
+        if profiler is not None:
+            profiler.enable()
+        body, status, response_headers = run_wsgi_app(self.app, environ, buffered=True)
+        if profiler is not None:
+            profiler.disable()
+        spent = time.process_time() - started
+        text = b"".join(body).decode("utf-8", "replace")
+        location = local(response_headers.get("Location", ""))
+        return Reply(int(status.split(" ", 1)[0]), location, text, response_headers.getlist("Set-Cookie")), spent
 
-
-def switch_off_caches(app: Any) -> None:
-    """Nothing kept between requests: what the first view of a page costs."""
-    import kiosk.web.slip
-    from kiosk.web.memo import EngineMemo
-    from kiosk.web.page_cache import PageCache
-
-    app.extensions["kiosk_pages"] = PageCache(max_bytes=0)
-    app.extensions["kiosk_staff_pages"] = PageCache(max_bytes=0)
-    app.extensions["kiosk_memo"] = EngineMemo(app.extensions["kiosk_content"], paths=0, results=0)
-    kiosk.web.slip.qr_svg = kiosk.web.slip.qr_svg.__wrapped__  # type: ignore[attr-defined]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.profile")
-    parser.add_argument("endpoint", choices=[*ENDPOINTS, "all"])
-    parser.add_argument("--timing", action="store_true", help="time without the profiler instead")
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--sort", default="cumulative")
-    parser.add_argument("--limit", type=int, default=40)
-    parser.add_argument("--threads", type=int, default=1, help="with --timing: threads at once (default 1)")
-    parser.add_argument("--one-core", action="store_true",
-                        help="keep the process to one core, as `kiosk serve` keeps each worker (Linux)")
-    parser.add_argument("--cold", action="store_true",
-                        help="switch off the page cache, the engine memo and the QR cache: every request renders "
-                             "and resolves from scratch (a resident's first view)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="kiosk-profile-") as folder:
-        app = create_app({"KIOSK_DATABASE_URL": f"sqlite:///{Path(folder) / 'kiosk.sqlite3'}",
-                          "SECRET_KEY": "benchmark-secret-key-0123456789", "KIOSK_MODE": "home"})
-        app.extensions["kiosk_staff"].add(*STAFF, "staff")
-        if args.cold:
-            switch_off_caches(app)
-        resident = Client(app)
-        answer_all(resident, scenario_answers(SCENARIO))
-        resident.get("/okuyami/slip")
-        clerk = Client(app)
-        clerk.get("/staff/login")
-        clerk.post("/staff/login", {"name": STAFF[0], "password": STAFF[1]})
-        clerk.get("/staff/")
-        case_id = max(int(found) for found in re.findall(r"/staff/cases/(\d+)", clerk.page))
-        answer_path = f"/okuyami/questions/{ANSWER_QUESTION}"
-        resident.get(answer_path)
-        token = resident.csrf()
-
-        cookie = resident.client.get_cookie(COOKIE)
-        clerk_cookie = clerk.client.get_cookie(COOKIE)
-        assert cookie is not None and clerk_cookie is not None
-        hello = Flask("hello")
-        hello.get("/")(lambda: "hello")
-        requests: dict[str, list[WsgiRequest]] = {
-            "question": [WsgiRequest(app, f"/okuyami/questions/{QUESTION_PAGE}", cookie.value)],
-            "answer": [WsgiRequest(app, answer_path, cookie.value, {"csrf_token": token, "answer": value})
-                       for value in ANSWER_VALUES],
-            "result": [WsgiRequest(app, "/okuyami/result", cookie.value)],
-            "slip": [WsgiRequest(app, "/okuyami/slip", cookie.value)],
-            "staff": [WsgiRequest(app, f"/staff/cases/{case_id}", clerk_cookie.value)],
-            "hello": [WsgiRequest(hello, "/")],
-        }
-        for endpoint, built in requests.items():
-            expected = "302" if endpoint == "answer" else "200"
-            if not all(request().startswith(expected) for request in built):
-                raise FlowError(f"{endpoint}: not {expected}")
-        gc.collect()
-        gc.freeze()  # as kiosk serve does in each worker
-        if args.one_core:
-            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-
-        def one(index: int, endpoint: str = args.endpoint) -> None:
-            built = requests[endpoint]
-            built[index % len(built)]()
-
-        if args.timing:
-            where = "one core" if args.one_core else "any core"
-            print(f"process CPU per request, {args.threads} thread(s) at once, {where} (lowest / median of 9)")
-            for endpoint in [*ENDPOINTS, "hello"] if args.endpoint == "all" else [args.endpoint, "hello"]:
-                low, median = cpu_ms(lambda i, e=endpoint: one(i, e), args.requests, args.threads)
-                print(f"{endpoint:<10} {low:7.3f} / {median:7.3f} ms")
+    def run(self, visit: Visit) -> None:
+        try:
+            step = next(visit)
+            while True:
+                reply, spent = self.call(step.method, step.path, step.jar.header(), step.form)
+                self.cpu[step.kind].append(spent)
+                check(step, reply)
+                step = visit.send(reply)
+        except StopIteration:
             return
-        if args.endpoint == "all":
-            parser.error("profile one endpoint at a time")
-        for index in range(10):  # warm-up: templates compiled, connections open
-            one(index)
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.enable()
-        for index in range(args.requests):
-            one(index)
-        profiler.disable()
-        elapsed = time.perf_counter() - started
-        print(f"{args.endpoint}: {args.requests} requests, {elapsed / args.requests * 1000:.2f} ms each "
-              f"(with cProfile overhead)")
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.limit)
+
+
+def make_app(folder: Path) -> Any:
+    from kiosk import create_app
+    from kiosk.extensions import services
+
+    app = create_app({"KIOSK_DATABASE_URL": f"sqlite:///{folder / 'kiosk.sqlite3'}",
+                      "SECRET_KEY": "benchmark-secret-key-0123456789", "KIOSK_MODE": "home",
+                      "KIOSK_STAFF_ACCESS": STAFF_ACCESS})
+    services(app).staff.add(*STAFF, "staff")
+    return app
+
+
+def measure(visits: int, rounds: int, events: tuple[str, ...], today: date, profile: bool,
+            hello_requests: int = 3000) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="kiosk-profile-") as folder:
+        app = make_app(Path(folder))
+        hello = hello_app()
+        residents = Residents(today, events)
+        clerk = Jar()
+        driver = InProcess(app)
+        driver.run(clerk_login(clerk, *STAFF))
+        driver.run(resident_visit(residents.make(1)[0], clerk))  # warm-up: templates compiled, connections open
+        hello_driver = InProcess(hello)
+        for _ in range(50):
+            hello_driver.call("GET", "/")
+        gc.collect()
+        gc.freeze()  # as gunicorn.conf.py's post_worker_init does in each worker
+        plans: list[list[Plan]] = [residents.make(visits) for _ in range(rounds)]
+        app_rounds, hello_rounds, kinds = [], [], defaultdict(list)
+        for number in range(rounds):
+            driver = InProcess(app)
+            for plan in plans[number]:
+                driver.run(resident_visit(plan, clerk))
+            spent = [s for values in driver.cpu.values() for s in values]
+            app_rounds.append(sum(spent) / len(spent) * 1000)
+            for kind, values in driver.cpu.items():
+                kinds[kind].extend(values)
+            hello_spent = [hello_driver.call("GET", "/")[1] for _ in range(hello_requests)]
+            hello_rounds.append(statistics.mean(hello_spent) * 1000)
+        result: dict[str, Any] = {
+            "app_ms": app_rounds, "hello_ms": hello_rounds,
+            "requests_per_visit": sum(len(v) for v in kinds.values()) / (visits * rounds),
+            "kinds": {kind: {"count": len(values) / (visits * rounds), "mean_ms": statistics.mean(values) * 1000,
+                             "share": sum(values)} for kind, values in kinds.items()},
+        }
+        total = sum(k["share"] for k in result["kinds"].values())
+        for kind in result["kinds"].values():
+            kind["share"] /= total
+        if profile:
+            profiler = cProfile.Profile()
+            driver = InProcess(app, profiler)
+            for plan in residents.make(visits):
+                driver.run(resident_visit(plan, clerk))
+            result["profile"] = top_functions(profiler, 25)
+            result["profile"]["parts"] = parts(profiler, sum(len(v) for v in driver.cpu.values()))
+        return result
+
+
+# Where a request's time goes, by the cumulative time of one function each (they may nest: the shares overlap).
+PARTS = (
+    ("templates (render_template)", "flask/templating.py", "render_template"),
+    ("session read (open_session)", "kiosk/web/session.py", "open_session"),
+    ("session write (save_session)", "kiosk/web/session.py", "save_session"),
+    ("database: every statement (Connection.execute)", "sqlalchemy/engine/base.py", "execute"),
+    ("database: commits", "sqlalchemy/engine/base.py", "commit"),
+    ("engine: the path (walk)", "kiosk/engine/path.py", "walk"),
+    ("engine: the result (resolve)", "kiosk/engine/resolver.py", "resolve"),
+    ("url_for", "flask/app.py", "url_for"),
+    ("CSRF check (Flask-WTF protect)", "flask_wtf/csrf.py", "protect"),
+    ("CSRF token (generate_csrf)", "flask_wtf/csrf.py", "generate_csrf"),
+    ("staff: load the clerk (user_loader)", "kiosk/web/staff.py", "load"),
+    ("audit entries", "kiosk/store/cases.py", "audit"),
+    ("case saved (save_case)", "kiosk/store/cases.py", "save_case"),
+    ("QR drawn (qr_svg)", "kiosk/web/qr_image.py", "qr_svg"),
+    ("prefilled forms (form_context)", "kiosk/forms", "form_context"),
+    ("security headers", "kiosk/web/security.py", ""),
+)
+
+
+def parts(profiler: cProfile.Profile, requests: int) -> list[list[Any]]:
+    """PARTS: [name, ms per request, share of all time], largest first."""
+    entries = pstats.Stats(profiler, stream=io.StringIO()).stats  # type: ignore[attr-defined]
+    total = sum(tt for (_, _, tt, _, _) in entries.values())
+    found = []
+    for name, filename, function in PARTS:
+        matching = [(ct, key) for key, (_, _, _, ct, _) in entries.items()
+                    if filename in key[0] and (key[2] == function or not function)]
+        if not function:  # a module: its functions' own time
+            seconds = sum(entries[key][2] for _, key in matching)
+        else:  # the outermost call: the largest cumulative time (recursion and nesting are not added twice)
+            seconds = max((ct for ct, _ in matching), default=0.0)
+        found.append([name, seconds * 1000 / requests, seconds / total if total else 0.0])
+    return sorted(found, key=lambda part: -part[1])
+
+
+def top_functions(profiler: cProfile.Profile, limit: int) -> dict[str, list[list[Any]]]:
+    """The functions with the most own time and the most cumulative time (file:line(name), ms, share)."""
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    entries = stats.stats  # type: ignore[attr-defined]
+    total = sum(tt for (_, _, tt, _, _) in entries.values())
+
+    def name(key: tuple[str, int, str]) -> str:
+        filename, line, function = key
+        for marker in ("site-packages/", "/work/main/", "lib/python3"):
+            if marker in filename:
+                filename = filename.split(marker, 1)[1]
+        return f"{filename}:{line}({function})" if line else function
+
+    own = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:limit]
+    cumulative = sorted(entries.items(), key=lambda item: item[1][3], reverse=True)[:limit * 2]
+    return {
+        "total_ms": [[total * 1000]],
+        "own": [[name(key), tt * 1000, tt / total] for key, (_, _, tt, _, _) in own],
+        "cumulative": [[name(key), ct * 1000, ct / total] for key, (_, _, _, ct, _) in cumulative],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from kiosk.clock import today_in_japan
+
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.profile", description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=6, help="visits per round (default 6)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--events", default="okuyami")
+    parser.add_argument("--profile", action="store_true", help="also a cProfile of the visits: top functions")
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args(argv)
+    try:
+        result = measure(args.visits, args.rounds, tuple(args.events.split(",")), today_in_japan(), args.profile)
+    except FlowError as error:
+        print(f"the visit broke: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    app, hello = statistics.median(result["app_ms"]), statistics.median(result["hello_ms"])
+    print(f"CPU per request over whole {args.events} visits: {app:.3f} ms (rounds {result['app_ms']}); "
+          f"hello {hello:.4f} ms; ratio {app / hello:.1f}×; {result['requests_per_visit']:.0f} requests a visit")
+    for kind, values in sorted(result["kinds"].items(), key=lambda item: -item[1]["share"]):
+        print(f"  {kind:<22} {values['count']:5.1f} a visit  {values['mean_ms']:7.3f} ms  "
+              f"{values['share'] * 100:5.1f} % of the visit's CPU")
+    if args.profile:
+        print("\nwhere the time goes (cumulative, overlapping):")
+        for entry in result["profile"]["parts"]:
+            print(f"  {entry[2] * 100:5.1f} %  ≈ {entry[2] * app:.3f} ms a request  {entry[0]}")
+        print("\nown time (top):")
+        for entry in result["profile"]["own"]:
+            print(f"  {entry[1]:9.1f} ms {entry[2] * 100:5.1f} %  {entry[0]}")
+        print("\ncumulative (top):")
+        for entry in result["profile"]["cumulative"]:
+            print(f"  {entry[1]:9.1f} ms {entry[2] * 100:5.1f} %  {entry[0]}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -159,7 +159,7 @@ def write(target: Path, source: Path) -> Path:
     root = target / "questionnaires"
     shutil.copytree(source, root)
     flow, procedures = build(root)
-    dump = {"allow_unicode": True, "sort_keys": False, "width": 1000}
+    dump: dict[str, Any] = {"allow_unicode": True, "sort_keys": False, "width": 1000}
     (root / f"{FLOW_ID}.yaml").write_text(yaml.safe_dump(flow, **dump), encoding="utf-8")
     (root / "procedures" / f"{FLOW_ID}.yaml").write_text(yaml.safe_dump(procedures, **dump), encoding="utf-8")
     # Translations: every content text of the new flow and catalogue, marked with the language code.
