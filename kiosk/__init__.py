@@ -38,10 +38,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.flask_config(Path(app.instance_path)))
     app.config["TODAY"] = today_in_japan
     app.config.update({key: value for key, value in overrides.items() if not key.startswith("KIOSK_")})
+    if hops := settings.proxy_hops:  # behind a reverse proxy: the client's address, scheme and host it forwards
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     content = load_content(settings.content_dir)
-    if not settings.retention_days:
+    if settings.retention_days is None:  # unset; 0 means 0 days
         app.config["KIOSK_RETENTION_DAYS"] = content.municipality.retention_days
+    if settings.audit_retention_days is None:
+        app.config["KIOSK_AUDIT_RETENTION_DAYS"] = content.municipality.audit_retention_days
     database = Database(app.config["KIOSK_DATABASE_URL"])
     if settings.auto_migrate:
         database.upgrade()

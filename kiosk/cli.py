@@ -234,14 +234,37 @@ def staff_add(name: str, role: str) -> None:
     click.echo(f"職員「{name}」（{role}）を登録しました。")
 
 
+THROTTLE_KEPT_DAYS = 7  # failure counts not added to for a week are forgotten (far beyond any block they set)
+
+
 @main.command()
-def purge() -> None:
-    """Delete cases past the retention period and expired sessions (run daily, e.g. from cron)."""
+@click.option("--vacuum", is_flag=True,
+              help="Also rebuild the database file (SQLite: VACUUM; PostgreSQL: VACUUM FULL of the tables with "
+                   "personal data). Holds the database's write lock while it runs: best outside opening hours.")
+def purge(vacuum: bool) -> None:
+    """Delete what is past its retention period and erase it from the database files (run daily, e.g. cron).
+
+    Cases last saved KIOSK_RETENTION_DAYS ago, audit entries older than KIOSK_AUDIT_RETENTION_DAYS (both as set
+    now), expired sessions and resume codes, and failed-attempt counts unused for a week. Exit status 1 when
+    the database's write-ahead log could not be emptied (a long reader or writer): run it again."""
+    from datetime import timedelta
+
+    from .store.sessions import now
+
     app = _app()
-    cases = services(app).cases.purge()
-    sessions = services(app).sessions.purge_expired()
+    store = services(app)
+    purged = store.cases.purge(keep_cases=timedelta(days=app.config["KIOSK_RETENTION_DAYS"]),
+                               keep_audit=timedelta(days=app.config["KIOSK_AUDIT_RETENTION_DAYS"]))
+    sessions = store.sessions.purge_expired()
+    throttled = store.throttle.purge(older_than=now() - timedelta(days=THROTTLE_KEPT_DAYS))
+    erased = store.database.erase_deleted(vacuum=vacuum)
     _close(app)
-    click.echo(f"削除しました: 案件 {cases} 件、期限切れのセッション {sessions} 件")
+    click.echo(f"削除しました: 案件 {purged.cases} 件、期限切れのセッション {sessions} 件、"
+               f"監査記録 {purged.audit_entries} 件、試行回数の記録 {throttled} 件")
+    if not erased:
+        click.echo("注意: 使用中の接続があり、削除したデータの痕跡（WAL）を消しきれませんでした。"
+                   "時間をおいてもう一度 kiosk purge を実行してください。", err=True)
+        sys.exit(1)
 
 
 @main.group()

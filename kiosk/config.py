@@ -6,17 +6,20 @@ environment. Bad values stop start-up with the variable's name.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "KIOSK_"
+MAX_REQUEST_BYTES = 64 * 1024
+"""The largest request body (forms, JSON): the biggest real one, a full prefill form, is a few kilobytes."""
 
 
 def content_dir() -> Path:
@@ -45,18 +48,57 @@ class Settings(BaseSettings):
     idle_countdown_seconds: int = Field(60, ge=1)
     session_minutes: int = Field(120, ge=1)
     resume_days: int = Field(14, ge=1, le=365)
-    retention_days: int = Field(0, ge=0)
-    """0: the retention_days of municipality.yaml."""
+    retention_days: int | None = Field(None, ge=0)
+    """Days a counter case is kept after it was last saved; unset: the retention_days of municipality.yaml.
+    Applied by `kiosk purge` when it runs (0: every case goes at the next purge)."""
+    audit_retention_days: int | None = Field(None, ge=1)
+    """Days an audit entry is kept; unset: the audit_retention_days of municipality.yaml."""
     secure_cookies: bool = False
+    proxy_hops: int = Field(0, ge=0, le=5)
+    """Reverse proxies in front of the app (0: none). Behind one, set 1: werkzeug's ProxyFix then takes the client
+    address, scheme and host from the X-Forwarded-For, -Proto and -Host headers the proxy must set (overwrite);
+    without it every resident seems to come from the proxy's address, so the limits per address would block
+    everyone at once."""
+    trusted_hosts: str = ""
+    """Comma list of the host names the app answers to (Flask's TRUSTED_HOSTS, without ports; `.example.jp` also
+    matches its subdomains); other Host headers get 400. Empty: any host."""
+    public_url: str = Field("", pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$")
+    """Where residents reach the home guide, e.g. `https://guide.city.example.jp`: the resume QR points there.
+    Empty: the request's host when it is a trusted host (KIOSK_TRUSTED_HOSTS) or loopback, else no QR."""
+    rate_limit_storage: str = "memory://"
+    """Where Flask-Limiter counts anonymous writes per address: `memory://` (each server process on its own) or
+    e.g. `redis://127.0.0.1:6379` (shared by every process and server)."""
     secret_key: str = ""
     """Empty: a secret generated once and kept in the instance folder."""
     slip_mode: Literal["reference", "sealed"] = "reference"
     slip_valid_days: int = Field(14, ge=1, le=365)
     seal_keys: str = ""
     seal_active_key: str = ""
+    seal_public_key: str = ""
+    """`name:BASE64`: the counter's public key an issuer seals slips to (`kiosk slip new-key`)."""
     speech: bool = True
     speech_cache: Path | None = None
     speech_timeout: float = Field(10.0, gt=0)
+    staff_access: str = ""
+    """The staff screens (/staff): `on`, `off` (404), or a comma list of client networks (CIDR, e.g.
+    `10.1.2.0/24,192.168.0.5`) that may reach them (403 for other addresses). Empty: `on` in kiosk mode,
+    `off` in home mode (a home server faces the internet)."""
+
+    @field_validator("staff_access")
+    @classmethod
+    def _staff_access_is_on_off_or_networks(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("", "on", "off"):
+            _staff_networks(value)  # raises ValueError naming the bad entry
+        return value
+
+    def staff_access_rule(self) -> Literal["on", "off"] | tuple[IPNetwork, ...]:
+        """Whether /staff answers: on, off, or only to clients in these networks."""
+        if self.staff_access in ("on", "off"):
+            return "on" if self.staff_access == "on" else "off"
+        if not self.staff_access:
+            return "on" if self.mode == "kiosk" else "off"
+        return _staff_networks(self.staff_access)
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -91,8 +133,28 @@ class Settings(BaseSettings):
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SECRET_KEY": self.secret_key or instance_secret(instance_path),
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
+            "TRUSTED_HOSTS": [host.strip() for host in self.trusted_hosts.split(",") if host.strip()] or None,
+            "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,  # larger requests get 413 before anything reads them
         })
         return values
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _staff_networks(text: str) -> tuple[IPNetwork, ...]:
+    networks = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"on・off か、ネットワーク（CIDR、例 10.1.2.0/24）をカンマで区切って書きます: {entry!r}"
+                             ) from None
+    if not networks:
+        raise ValueError("on・off か、ネットワーク（CIDR）をカンマで区切って書きます")
+    return tuple(networks)
 
 
 def instance_secret(instance_path: Path) -> str:

@@ -17,13 +17,11 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 
-accesslog = "-"
+# No access log from gunicorn: the app writes it (kiosk.logs.AccessLog), as JSON lines with the route template that
+# answered. gunicorn knows only the raw path, which holds the API's session ids (/api/v1/sessions/<id>/…) and
+# whatever else a client puts there (%0A, decoded, split its lines).
+accesslog = None
 errorlog = "-"
-# Paths only, never query strings (a query may hold a code); no user agent, no referrer. "worker" is the process
-# id (gunicorn writes it as <1234>).
-access_log_format = (
-    '{"remote": "%(h)s", "request": "%(m)s %(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s, "worker": "%(p)s"}'
-)
 
 # Opt-in (KIOSK_REUSE_PORT=1): each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
 # connections over them. With one shared socket, whichever worker wakes first may accept a whole burst of kept-alive

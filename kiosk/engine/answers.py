@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from .conditions import UNKNOWN, AnswerValue
-from .dates import japanese_date, parse_iso, parse_resident_date
+from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, japanese_date, parse_resident_date
 from .errors import AnswerError
 from .localize import phrase
 from .model import Question
@@ -30,6 +30,10 @@ NOT_A_DATE = phrase("answer_error.not_a_date", "ある日付を入力してく�
 TOO_EARLY = phrase("answer_error.too_early", "{date}以降の日付を入力してください")
 IN_FUTURE = phrase("answer_error.in_future", "今日より後の日付は入力できません")
 TOO_LATE = phrase("answer_error.too_late", "{date}以前の日付を入力してください")
+CHECK_YEAR_EARLY = phrase(
+    "answer_error.check_year_early", "年をお確かめください。{date}より前の日付は入力できません"
+)
+CHECK_YEAR_LATE = phrase("answer_error.check_year_late", "年をお確かめください。{date}より後の日付は入力できません")
 
 
 def parse_answer(question: Question, raw: Any, today: date) -> AnswerValue:
@@ -124,20 +128,16 @@ def _date(question: Question, raw: Any, today: date) -> str:
         parsed = None
     if parsed is None:
         raise AnswerError(question.id, "not_a_date", NOT_A_DATE)
-    earliest = _bound(question.not_before, today)
-    latest = _bound(question.not_after, today)
-    if earliest and parsed < earliest:
-        raise AnswerError(question.id, "too_early", TOO_EARLY, date=japanese_date(earliest))
-    if latest and parsed > latest:
+    # Every date lies in a window: the question's own (`not_before` / `not_after`), else a sensible default
+    # (1900-01-01 … two years from today), so no answer takes the deadline arithmetic to the calendar's limits.
+    earliest = bound_date(question.not_before or DEFAULT_NOT_BEFORE, today)
+    latest = bound_date(question.not_after or DEFAULT_NOT_AFTER, today)
+    if earliest is not None and parsed < earliest:
+        message = TOO_EARLY if question.not_before else CHECK_YEAR_EARLY
+        raise AnswerError(question.id, "too_early", message, date=japanese_date(earliest))
+    if latest is not None and parsed > latest:
         if question.not_after == "today":
             raise AnswerError(question.id, "in_future", IN_FUTURE)
-        raise AnswerError(question.id, "too_late", TOO_LATE, date=japanese_date(latest))
+        message = TOO_LATE if question.not_after else CHECK_YEAR_LATE
+        raise AnswerError(question.id, "too_late", message, date=japanese_date(latest))
     return parsed.isoformat()
-
-
-def _bound(value: str | None, today: date) -> date | None:
-    if value is None:
-        return None
-    if value == "today":
-        return today
-    return parse_iso(value)

@@ -1,11 +1,15 @@
-"""Calendar arithmetic and reading dates the way residents write them."""
+"""Calendar arithmetic and reading dates the way residents write them.
+
+The arithmetic saturates: a result beyond 9999-12-31 (or before 0001-01-01) is that limit, never an
+OverflowError, so a date far in the future compares as far in the future and nothing raises on any input.
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 # 元号: first day of each era, newest first.
 ERAS: tuple[tuple[str, date], ...] = (
@@ -21,13 +25,31 @@ _KANJI = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ERA = re.compile(r"^(令和|平成|昭和|大正|R|H|S|T)(元|\d{1,2})年?[./]?(\d{1,2})[月./](\d{1,2})日?$")
 _ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正"}
 
+# The window a date answer must lie in (per question: `not_before` / `not_after` in the content).
+_BOUND = re.compile(r"^today(?:([+-])(\d{1,5})([dmy]))?$")
+DEFAULT_NOT_BEFORE = "1900-01-01"
+DEFAULT_NOT_AFTER = "today+2y"
+MAX_BOUND_OFFSET_DAYS = 200 * 366  # `today±N` reaches at most about 200 years
+
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; a month without that day gives its last day (民法143条2項)."""
     month_index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(month_index, 12)
+    if year > MAXYEAR:
+        return date.max
+    if year < MINYEAR:
+        return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days` (negative: minus)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def corresponding_day(day: date, months: int) -> date | None:
@@ -40,7 +62,38 @@ def add_period(day: date, days: int = 0, months: int = 0, years: int = 0) -> dat
     """`day` plus a period given in days, months and years."""
     if years or months:
         day = add_months(day, years * 12 + months)
-    return day + timedelta(days=days)
+    return add_days(day, days)
+
+
+def bound_offset(text: str) -> tuple[int, int, int] | None:
+    """`today`, `today+2y`, `today-30d`, `today+6m` as (days, months, years) from today; None for anything else."""
+    match = _BOUND.match(text)
+    if not match:
+        return None
+    if match[1] is None:
+        return (0, 0, 0)
+    amount = int(match[2]) * (1 if match[1] == "+" else -1)
+    return {"d": (amount, 0, 0), "m": (0, amount, 0), "y": (0, 0, amount)}[match[3]]
+
+
+def bound_date(text: str, today: date) -> date | None:
+    """A date window's end: "YYYY-MM-DD", `today`, or an offset from today (`today+2y`); None if unreadable."""
+    offset = bound_offset(text)
+    if offset is not None:
+        days, months, years = offset
+        return add_period(today, days=days, months=months, years=years)
+    return parse_iso(text)
+
+
+def bound_problem(text: str) -> str | None:
+    """Why `text` cannot end a date window (for content checks), or None."""
+    offset = bound_offset(text)
+    if offset is None:
+        return None if parse_iso(text) is not None else "not_a_bound"
+    days, months, years = offset
+    if abs(days) + abs(months) * 31 + abs(years) * 366 > MAX_BOUND_OFFSET_DAYS:
+        return "too_far"
+    return None
 
 
 def parse_iso(text: str) -> date | None:

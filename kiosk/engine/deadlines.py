@@ -135,11 +135,14 @@ def deadline_for(
     start = anchor_date(flow, rule.start, answers)
     if start is None:
         return DeadlineResult(rule=rule, flow=flow, text_key=text_key)
-    last_day = _last_day(rule, start)
     moved_from = moved_because = None
-    if rule.next_open_day and not office.is_open(last_day):
-        moved_from, moved_because = last_day, office.closed_reason(last_day)
-        last_day = office.next_open_day(last_day)
+    try:
+        last_day = _last_day(rule, start)
+        if rule.next_open_day and not office.is_open(last_day):
+            moved_from, moved_because = last_day, office.closed_reason(last_day)
+            last_day = office.next_open_day(last_day)
+    except OverflowError:  # a date at the calendar's end (answers are kept far from it): the wording only
+        return DeadlineResult(rule=rule, flow=flow, text_key=text_key)
     return DeadlineResult(
         rule=rule,
         flow=flow,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .conditions import Answered, Atom, Compare, ConditionSyntaxError, DateCompare, Equals, In, Includes
 from .content import Content, Source
-from .dates import parse_iso
+from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, bound_problem
 from .errors import ContentError, ContentProblem
 from .model import DATE_ROLES, Attachment, Deadline, Flow, Item, Municipality, Procedure, Question
 from .yamlsource import Path_, YamlSyntaxError, key_text, load_yaml
@@ -353,8 +354,17 @@ def _check_question(
             continue
         if question.type != "date":
             problems.add(source, here + (bound,), f"{bound} は type: date の質問にだけ書きます", "")
-        elif value != "today" and not _iso(value):
-            problems.add(source, here + (bound,), f"{bound} が日付ではありません", '"YYYY-MM-DD" か today を書きます')
+        elif (problem := bound_problem(value)) == "not_a_bound":
+            problems.add(
+                source,
+                here + (bound,),
+                f"{bound} が日付ではありません",
+                '"YYYY-MM-DD"、today、または today からの日数・月数・年数（today-1y, today+6m, today+30d）を書きます',
+            )
+        elif problem == "too_far":
+            problems.add(source, here + (bound,), f"{bound} が今日から離れすぎています", "200年以内にします")
+    if question.type == "date":
+        _check_date_window(question, here, source, problems)
     if question.when is not None:
         for atom in question.when.atoms():
             for question_id in atom.reads():
@@ -467,5 +477,18 @@ def _check_atom(flow: Flow, atom: Atom, where: Path_, source: Source, problems: 
             )
 
 
-def _iso(text: str) -> bool:
-    return parse_iso(text) is not None
+def _check_date_window(question: Question, here: Path_, source: Source, problems: _Collector) -> None:
+    """A date question's window (not_before … not_after, or the defaults) must hold at least one day: checked for
+    the day the content is loaded, since windows given as offsets from today move with it."""
+    low, high = question.not_before or DEFAULT_NOT_BEFORE, question.not_after or DEFAULT_NOT_AFTER
+    today = date.today()
+    earliest = bound_date(low, today) if bound_problem(low) is None else None
+    latest = bound_date(high, today) if bound_problem(high) is None else None
+    if earliest is not None and latest is not None and earliest > latest:
+        problems.add(
+            source,
+            here + ("not_before" if question.not_before else "not_after",),
+            f"答えられる日付がありません（{low} から {high} まで）",
+            "not_before を not_after より前の日にします（書かないときは 1900-01-01 から today+2y まで）",
+        )
+

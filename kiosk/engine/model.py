@@ -76,6 +76,7 @@ class Municipality(Strict):
     phone: str | None = None
     languages: list[str] = ["ja"]
     retention_days: int = Field(default=30, ge=1)
+    audit_retention_days: int = Field(default=1827, ge=1)  # 5 years
     counters: dict[Id, Counter]
     offices: dict[Id, Office] = {}
     closed_days: ClosedDays = ClosedDays()

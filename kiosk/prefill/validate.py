@@ -1,4 +1,14 @@
-"""Check and normalise prefill input: full- and half-width characters, katakana, real dates, postal codes."""
+"""Check and normalise prefill input: full- and half-width characters, katakana, real dates, postal codes.
+
+Characters: a value is refused (`bad_characters`) when it contains a control character (Unicode category Cc: NUL,
+ESC, DEL, C1 controls) or a format character (Cf: the bidirectional overrides, embeddings, isolates and marks such
+as U+202E, which would make 「山田<U+202E>郎太」 print as 山田太郎 on an official form; zero-width spaces and
+joiners; soft hyphens; byte-order marks; tag characters). The resident registry (住民基本台帳) records names in
+characters of 住基ネット統一文字 and foreign residents' names in the Latin alphabet, and needs none of them.
+Variation selectors (U+FE00–FE0F and the ideographic variation sequences U+E0100–E01EF) are category Mn, not Cf,
+and are kept: they select the 異体字 of a name (e.g. 葛 + U+E0100). Tabs and line breaks are whitespace and become one
+space. The counter applies the same checks to the details in a sealed slip (kiosk.slip.recheck).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..engine.dates import parse_resident_date
+from ..engine.dates import DEFAULT_NOT_BEFORE, parse_iso, parse_resident_date
 from .fields import FIELDS, FieldSpec
 
 _KATAKANA = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE ]+$")
@@ -16,6 +26,13 @@ _POSTAL = re.compile(r"^(\d{3})-?(\d{4})$")
 _PHONE = re.compile(r"^[0-9-]{10,13}$")
 SEXES = ("male", "female")
 RELATIONSHIPS = ("self", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other_relative", "other")
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf"})
+EARLIEST_DATE = parse_iso(DEFAULT_NOT_BEFORE)
+
+
+def has_refused_characters(text: str) -> bool:
+    """True when `text` holds a control (Cc) or format (Cf) character."""
+    return any(unicodedata.category(char) in REFUSED_CATEGORIES for char in text)
 
 
 @dataclass
@@ -40,6 +57,8 @@ def normalise_field(spec: FieldSpec, raw: str, today: date) -> str:
         return ""
     if len(text) > spec.max_length:
         raise ValueError("too_long")
+    if has_refused_characters(text):
+        raise ValueError("bad_characters")
     if spec.kind == "kana":
         kana = hiragana_to_katakana(text)
         if not _KATAKANA.match(kana):
@@ -51,6 +70,8 @@ def normalise_field(spec: FieldSpec, raw: str, today: date) -> str:
             raise ValueError("not_a_date")
         if parsed > today:
             raise ValueError("in_future")
+        if EARLIEST_DATE is not None and parsed < EARLIEST_DATE:
+            raise ValueError("too_early")
         return parsed.isoformat()
     if spec.kind == "postal":
         match = _POSTAL.match(text.replace("ー", "-").replace("〒", "").strip())

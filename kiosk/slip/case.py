@@ -9,7 +9,7 @@ number (個人番号) is never part of a slip.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -40,6 +40,8 @@ class SlipCase:
     prefill: Mapping[str, Mapping[str, str]]
     issued_at: datetime
     expires_at: datetime
+    nonce: str | None = field(default=None, compare=False)
+    """A sealed slip's identity as the counter opened it (`sealed.slip_nonce`): not part of the case itself."""
 
     def __post_init__(self) -> None:
         _check_answers(self.answers)
@@ -63,6 +65,9 @@ class SlipCase:
     ) -> SlipCase:
         issued = whole_seconds(now or utc_now())
         return cls(event, answers, prefill or {}, issued, issued + valid_for)  # type: ignore[arg-type]
+
+    def with_nonce(self, nonce: str) -> SlipCase:
+        return replace(self, nonce=nonce)
 
     def to_plain(self) -> dict[str, Any]:
         """Plain dicts and lists (JSON-ready), e.g. for storing the case after a counter opened it."""

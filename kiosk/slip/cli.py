@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from .keys import KeyConfigError, Keyring, describe, generate_key, keyring_from_env
+from .keys import ENV_PUBLIC, KeyConfigError, Keyring, describe, describe_public, generate_key, keyring_from_env
 from .qr import RECEIPT_DPI, QrTooLarge, print_size
 from .reference import format_reference_code, issue_token, new_reference_code
 from .sample import SAMPLE_NOW, sample_okuyami_case
@@ -23,7 +23,9 @@ def slip() -> None:
 @slip.command("new-key")
 @click.argument("name", required=False)
 def new_key(name: str | None) -> None:
-    """Print a new random key as NAME:BASE64 for KIOSK_SEAL_KEYS (default name: kYYYYMMDD)."""
+    """Print a new key pair (default name: kYYYYMMDD): on standard output the counter's private key as NAME:BASE64
+    for KIOSK_SEAL_KEYS; on standard error, with the instructions, the public key for the issuer's
+    KIOSK_SEAL_PUBLIC_KEY (`kiosk slip public-key` prints it again from KIOSK_SEAL_KEYS)."""
     try:
         key = generate_key(name or f"k{date.today():%Y%m%d}")
     except KeyConfigError as exc:
@@ -31,10 +33,33 @@ def new_key(name: str | None) -> None:
         sys.exit(2)
     click.echo(key.to_config())
     click.echo(
-        "この行を KIOSK_SEAL_KEYS に「,」でつないで追加し、発行側の KIOSK_SEAL_ACTIVE_KEY をこの名前にしてください。"
-        "古い鍵は、その鍵の受付票の有効期限が過ぎるまで窓口側の一覧に残します。鍵は誰にも見せないでください。",
+        "上の行は窓口（閉じたネットワーク）の秘密鍵です。窓口の KIOSK_SEAL_KEYS に「,」でつないで追加し、"
+        "KIOSK_SEAL_ACTIVE_KEY をこの名前にしてください。古い鍵は、その鍵の受付票の有効期限が過ぎるまで"
+        "窓口の一覧に残します。秘密鍵は窓口の外に出さないでください。\n"
+        f"発行側（インターネット側の案内サーバー）には、次の公開鍵だけを設定します:\n"
+        f"{ENV_PUBLIC}={key.public_key.to_config()}",
         err=True,
     )
+
+
+@slip.command("public-key")
+@click.argument("name", required=False)
+def public_key(name: str | None) -> None:
+    """Print the public key of the active key (or of NAME) in KIOSK_SEAL_KEYS, for the issuer's
+    KIOSK_SEAL_PUBLIC_KEY."""
+    try:
+        keyring = keyring_from_env()
+    except KeyConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    if keyring is None:
+        click.echo("KIOSK_SEAL_KEYS が設定されていません", err=True)
+        sys.exit(1)
+    key = next((k for k in keyring.keys if k.name == (name or keyring.active_name)), None)
+    if key is None:
+        click.echo(f"鍵「{name}」は KIOSK_SEAL_KEYS にありません", err=True)
+        sys.exit(1)
+    click.echo(key.public_key.to_config())
 
 
 @slip.command()
@@ -49,6 +74,9 @@ def keys() -> None:
         click.echo("KIOSK_SEAL_KEYS が設定されていません", err=True)
         sys.exit(1)
     for line in describe(keyring):
+        click.echo(line)
+    click.echo("# 封をした受付票の鍵ID と、発行側に設定する公開鍵:")
+    for line in describe_public(keyring):
         click.echo(line)
 
 
@@ -66,7 +94,7 @@ def inspect(payload: str | None) -> None:
 @click.option("--module-mm", default=0.5, show_default=True, help="Target module size in mm.")
 def measure(dpi: int, module_mm: float) -> None:
     """QR version and printed size of a typical おくやみ case with prefill, in both modes."""
-    keyring = Keyring.single(generate_key("measure"))
+    keyring = Keyring.single(generate_key("measure"))  # sealed to its public key, as an issuer does
     rows = [
         ("reference token (case id 48213)", issue_token("48213", keyring, now=SAMPLE_NOW)),
         ("sealed, full case (32 answers + prefill)", seal(sample_okuyami_case(), keyring)),

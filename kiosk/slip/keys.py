@@ -1,19 +1,28 @@
-"""Keys for slips: a keyring of named 256-bit keys, one of them active, parsed from configuration.
+"""Keys for slips: a keyring of named 256-bit secrets, one of them active, parsed from configuration; and the
+public key an issuer seals slips to.
 
-Configuration (both modes may use it; sealed mode requires it):
+Configuration:
 
-    KIOSK_SEAL_KEYS="2026a:BASE64KEY,2025b:BASE64KEY"   # every key the counter can still open
-    KIOSK_SEAL_ACTIVE_KEY="2026a"                        # the key new slips are made with
+    KIOSK_SEAL_KEYS="2026a:BASE64KEY,2025b:BASE64KEY"   # the counter: every key it can still open slips with
+    KIOSK_SEAL_ACTIVE_KEY="2026a"                        # the key new slips (and reference tokens) are made with
+    KIOSK_SEAL_PUBLIC_KEY="2026a:BASE64PUBLICKEY"        # the issuer (home guide): the counter's active public key
 
-A slip does not carry the key's name but a 4-byte fingerprint derived from the key itself, so a slip made by
-another installation (or with a key since removed) is recognised as `wrong_key` even when names coincide.
-Each purpose uses its own key derived with HKDF-SHA256, never the configured bytes directly.
+Each secret is the counter's private key for sealed slips (an X25519 key derived from it) and, in reference mode,
+the key that signs reference tokens. The issuer of sealed slips holds only the public half (`kiosk slip new-key`
+prints both), so stealing everything on the internet-facing server opens no slip.
+
+A slip does not carry the key's name but a 4-byte key id derived from the key itself, so a slip made by another
+installation (or with a key since removed) is recognised as `wrong_key` even when names coincide: reference tokens
+carry `SlipKey.fingerprint` (from the secret), sealed slips `SealPublicKey.fingerprint` (from the public key,
+which is all the issuer has). Each purpose uses its own key derived with HKDF-SHA256, never the configured bytes
+directly.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 import secrets
@@ -22,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 KEY_BYTES = 32
@@ -30,6 +40,7 @@ _NAME = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 ENV_KEYS = "KIOSK_SEAL_KEYS"
 ENV_ACTIVE = "KIOSK_SEAL_ACTIVE_KEY"
+ENV_PUBLIC = "KIOSK_SEAL_PUBLIC_KEY"
 
 
 class KeyConfigError(ValueError):
@@ -40,6 +51,41 @@ def _derive(secret: bytes, purpose: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"kiosk-slip/" + purpose.encode()).derive(secret)
 
 
+def _check_name(name: str) -> None:
+    if not _NAME.fullmatch(name):
+        raise KeyConfigError(f"鍵の名前「{name[:40]}」は使えません（英数字と _ . - で32文字まで）")
+
+
+@dataclass(frozen=True)
+class SealPublicKey:
+    """A counter's public key for sealed slips (X25519): all an issuer needs to seal slips that only that counter
+    can open. It opens nothing; anyone holding it can make a slip, which is why the counter checks every slip's
+    content again when it is scanned."""
+
+    name: str
+    public: bytes
+
+    def __post_init__(self) -> None:
+        _check_name(self.name)
+        if len(self.public) != KEY_BYTES:
+            raise KeyConfigError(
+                f"公開鍵「{self.name}」は {KEY_BYTES} バイトでなければなりません（{len(self.public)} バイト）"
+            )
+
+    @cached_property
+    def fingerprint(self) -> bytes:
+        """The key id carried in sealed slips, derived from the public key (the issuer has nothing else)."""
+        return hashlib.sha256(b"kiosk-slip/sealed/key-id/v2" + self.public).digest()[:FINGERPRINT_BYTES]
+
+    @cached_property
+    def key(self) -> X25519PublicKey:
+        return X25519PublicKey.from_public_bytes(self.public)
+
+    def to_config(self) -> str:
+        """`name:BASE64`, the form KIOSK_SEAL_PUBLIC_KEY takes."""
+        return f"{self.name}:{base64.b64encode(self.public).decode('ascii')}"
+
+
 @dataclass(frozen=True)
 class SlipKey:
     """One named key. The secret is kept out of repr()."""
@@ -48,8 +94,7 @@ class SlipKey:
     secret: bytes = field(repr=False)
 
     def __post_init__(self) -> None:
-        if not _NAME.fullmatch(self.name):
-            raise KeyConfigError(f"鍵の名前「{self.name[:40]}」は使えません（英数字と _ . - で32文字まで）")
+        _check_name(self.name)
         if len(self.secret) != KEY_BYTES:
             raise KeyConfigError(
                 f"鍵「{self.name}」は {KEY_BYTES} バイトでなければなりません（{len(self.secret)} バイト）"
@@ -61,9 +106,14 @@ class SlipKey:
         return _derive(self.secret, "key-id")[:FINGERPRINT_BYTES]
 
     @cached_property
-    def aead_key(self) -> bytes:
-        """AES-256-GCM key for sealed slips."""
-        return _derive(self.secret, "sealed/aes-256-gcm/v1")
+    def private_key(self) -> X25519PrivateKey:
+        """The counter's X25519 private key that opens sealed slips (format 2)."""
+        return X25519PrivateKey.from_private_bytes(_derive(self.secret, "sealed/x25519/v2"))
+
+    @cached_property
+    def public_key(self) -> SealPublicKey:
+        """The public half, for the issuer's KIOSK_SEAL_PUBLIC_KEY."""
+        return SealPublicKey(self.name, self.private_key.public_key().public_bytes_raw())
 
     @cached_property
     def mac_key(self) -> bytes:
@@ -90,7 +140,8 @@ class Keyring:
         if duplicates:
             raise KeyConfigError(f"同じ名前の鍵が複数あります: {', '.join(duplicates)}")
         fingerprints = [key.fingerprint for key in self.keys]
-        if len(set(fingerprints)) != len(fingerprints):
+        sealed_ids = [key.public_key.fingerprint for key in self.keys]
+        if len(set(fingerprints)) != len(fingerprints) or len(set(sealed_ids)) != len(sealed_ids):
             raise KeyConfigError("同じ鍵（または識別子が衝突する鍵）が複数あります。新しい鍵を作り直してください")
         if self.active_name not in names:
             raise KeyConfigError(f"有効な鍵「{self.active_name}」が鍵の一覧にありません（一覧: {', '.join(names)}）")
@@ -100,7 +151,14 @@ class Keyring:
         return next(key for key in self.keys if key.name == self.active_name)
 
     def by_fingerprint(self, fingerprint: bytes) -> SlipKey | None:
+        """The key of a reference token's key id."""
         return next((key for key in self.keys if secrets.compare_digest(key.fingerprint, fingerprint)), None)
+
+    def by_sealed_fingerprint(self, fingerprint: bytes) -> SlipKey | None:
+        """The key whose public key a sealed slip's key id names."""
+        return next(
+            (key for key in self.keys if secrets.compare_digest(key.public_key.fingerprint, fingerprint)), None
+        )
 
     def without(self, name: str) -> Keyring:
         """The keyring with one (inactive) key retired."""
@@ -139,6 +197,15 @@ def parse_keys(spec: str) -> tuple[SlipKey, ...]:
     return tuple(keys)
 
 
+def parse_public_key(spec: str) -> SealPublicKey:
+    """Parse KIOSK_SEAL_PUBLIC_KEY: `name:BASE64` (one key: the counter's active one)."""
+    item = spec.strip()
+    name, sep, encoded = item.partition(":")
+    if not sep or "," in item:
+        raise KeyConfigError(f"{ENV_PUBLIC} は「名前:BASE64」の形で1つだけ書きます（`kiosk slip new-key` で作れます）")
+    return SealPublicKey(name.strip(), _decode_key(name.strip(), encoded.strip()))
+
+
 def _decode_key(name: str, encoded: str) -> bytes:
     try:
         return base64.b64decode(encoded.replace("-", "+").replace("_", "/") + "=" * (-len(encoded) % 4), validate=True)
@@ -169,7 +236,13 @@ def keyring_from_env(environ: Mapping[str, str] | None = None) -> Keyring | None
 
 
 def describe(keyring: Keyring) -> Iterable[str]:
-    """One line per key for operators: name, fingerprint, active mark. No key material."""
+    """One line per key for operators: name, fingerprint, active mark. No secret key material."""
     for key in keyring.keys:
         mark = "（有効）" if key.name == keyring.active_name else ""
         yield f"{key.name}\t{key.fingerprint.hex()}{mark}"
+
+
+def describe_public(keyring: Keyring) -> Iterable[str]:
+    """One line per key: the sealed slips' key id and the public key for the issuer's KIOSK_SEAL_PUBLIC_KEY."""
+    for key in keyring.keys:
+        yield f"{key.name}\t{key.public_key.fingerprint.hex()}\t{ENV_PUBLIC}={key.public_key.to_config()}"

@@ -34,6 +34,12 @@ _LEVELS: dict[str, int] = {
 }
 
 
+# The largest QR code a slip uses: 133 modules + quiet zone at 0.5 mm is 70.5 mm, within the 72 mm an 80 mm receipt
+# printer prints (and easy for a hand scanner or a phone). A sealed case larger than this is kept on the server
+# and the slip carries a reference instead.
+MAX_SLIP_VERSION = 29
+
+
 class QrTooLarge(ValueError):
     """The payload does not fit in a QR code (version 40) at this error correction level."""
 
@@ -130,6 +136,14 @@ def qr_info(payload: str, level: Level | Literal["auto"] = "auto") -> QrInfo:
     except QrTooLarge:
         pass
     return QrInfo(version=medium, level="M")
+
+
+def fits_on_a_slip(payload: str) -> bool:
+    """True when the payload makes a QR code of at most MAX_SLIP_VERSION."""
+    try:
+        return qr_info(payload).version <= MAX_SLIP_VERSION
+    except QrTooLarge:
+        return False
 
 
 def print_size(

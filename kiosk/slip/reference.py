@@ -5,8 +5,9 @@ Token (text):  "R" + base32( 0x01 | key fingerprint (4) | expiry, Unix seconds (
                              | case id (ASCII, 1–64 bytes) | HMAC-SHA256 over everything before it, first 16 bytes )
 
 The token is signed, not encrypted: the case id can be read by anyone who decodes it, so it must be an
-identifier only, never personal data. HMAC is computed with the standard library (`hmac`, constant-time
-comparison) under a key derived for this purpose only. A typical token is ~50 characters → QR version 3.
+identifier only, never personal data, and not one that can be counted through: the app passes the case's random
+public id (22 characters), never its row id. HMAC is computed with the standard library (`hmac`, constant-time
+comparison) under a key derived for this purpose only. Such a token is 77 characters → QR version 4 (level M).
 
 Why not itsdangerous: its tokens are base64url (lower case, `_`), which a keyboard-wedge scanner types wrongly
 when Caps Lock is on or when the scanner's keyboard layout (US) differs from the PC's (JIS: Shift+`-` is `=`).

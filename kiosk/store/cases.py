@@ -68,14 +68,16 @@ class CaseStore:
         source: str,
         keep_for: timedelta,
         case_id: int | None = None,
+        slip_nonce: str | None = None,
     ) -> CaseRecord:
-        """Create a case, or update the resident's own earlier case (idempotent slip creation)."""
+        """Create a case, or update the resident's own earlier case (idempotent slip creation). `slip_nonce`: the
+        sealed slip a new case is made from (unique: a second case from the same slip fails with IntegrityError)."""
         moment = now()
         with self.database.session() as db:
             case = db.get(Case, case_id) if case_id is not None else None
             if case is None or case.event != event:
                 case = Case(created_at=moment, public_id=secrets.token_urlsafe(16),
-                            reference_code=self._unused_code(db), event=event, source=source)
+                            reference_code=self._unused_code(db), event=event, source=source, slip_nonce=slip_nonce)
                 db.add(case)
             case.answers = answers.to_json()
             case.prefill = prefill
@@ -92,9 +94,21 @@ class CaseStore:
                 return code
 
     def get(self, case_id: int) -> CaseRecord | None:
-        """A case by id, unless past its retention date."""
+        """A case by its row id (internal: URLs and slips name cases by public id), unless past its retention date."""
         with self.database.read() as db:
             return _live(db.get(Case, case_id))
+
+    def by_slip_nonce(self, slip_nonce: str) -> CaseRecord | None:
+        """The case made from a sealed slip (its nonce), unless past its retention date."""
+        with self.database.read() as db:
+            return _live(db.scalar(select(Case).where(Case.slip_nonce == slip_nonce)))
+
+    def by_public_id(self, public_id: str) -> CaseRecord | None:
+        """A case by its random public id (what staff URLs and slip tokens carry), unless past its retention date."""
+        if not public_id or len(public_id) > 32 or not public_id.isascii() or not public_id.isprintable():
+            return None  # not one of ours (and PostgreSQL refuses NUL in a query)
+        with self.database.read() as db:
+            return _live(db.scalar(select(Case).where(Case.public_id == public_id)))
 
     def by_reference_code(self, code: str) -> CaseRecord | None:
         """A case by its printed reference code (canonical form), unless past its retention date."""
@@ -151,18 +165,34 @@ class CaseStore:
                 call.answered_at = now()
                 db.add(AuditEntry(at=now(), staff=staff, action="call_answered", detail=f"call {call_id}"))
 
-    def purge(self) -> int:
-        """Delete every case past its retention date (with its statuses); return how many."""
+    def purge(self, keep_cases: timedelta, keep_audit: timedelta) -> Purged:
+        """Delete the cases (with their statuses) last saved `keep_cases` ago or longer, the audit entries older
+        than `keep_audit`, and staff calls older than a week.
+
+        The retention periods are the ones in force now, so that shortening one takes effect at the next purge
+        (0 days: every case goes). A case also goes at the date it was saved with (`purge_after`, what the
+        resident was told), should the period have been made longer since."""
         moment = now()
         with self.database.session() as db:
-            expired = db.scalars(select(Case.id).where(Case.purge_after <= moment)).all()
+            past_retention = (Case.purge_after <= moment) | (Case.updated_at <= moment - keep_cases)
+            expired = db.scalars(select(Case.id).where(past_retention)).all()
             if expired:
                 db.execute(delete(CaseProcedure).where(CaseProcedure.case_id.in_(expired)))
                 db.execute(delete(Case).where(Case.id.in_(expired)))
-                db.add(AuditEntry(at=moment, staff=None, action="purge", detail=f"{len(expired)} cases"))
+            audit = db.connection().execute(delete(AuditEntry).where(AuditEntry.at <= moment - keep_audit)).rowcount
+            if expired or audit:
+                db.add(AuditEntry(at=moment, staff=None, action="purge",
+                                  detail=f"{len(expired)} cases, {audit} audit entries"))
             old_calls = moment - timedelta(days=7)
             db.execute(delete(StaffCall).where(StaffCall.created_at <= old_calls))
-            return len(expired)
+            return Purged(len(expired), audit)
+
+
+class Purged(NamedTuple):
+    """What a purge deleted."""
+
+    cases: int
+    audit_entries: int
 
 
 def printed_code(case: CaseRecord | Case) -> str:

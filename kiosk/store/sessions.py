@@ -14,8 +14,10 @@ from .database import Database
 from .models import ResidentSession, ResumeCode
 
 RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-RESUME_LENGTH = 8
-MAX_RESUME_ATTEMPTS = 5
+# 13 characters of 32: 65 bits. With guesses throttled per client address and per code (kiosk.web.resident),
+# finding one of even a million live codes stays out of reach.
+RESUME_LENGTH = 13
+RESUME_GROUPS = (4, 4, 5)  # printed ABCD-EFGH-JKMNP: easier to read aloud and to type
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what new_session_id makes (token_urlsafe)
 
 
@@ -117,16 +119,32 @@ class SessionStore:
             )
         return code, expires
 
-    def resume(self, code: str) -> tuple[str | None, str]:
-        """(session id, "ok") for a valid code, else (None, "unknown" | "expired")."""
+    def take_resume_code(self, code: str) -> tuple[dict[str, Any] | None, str]:
+        """(the saved session's data, "ok") for a valid code, else (None, "unknown" | "expired").
+
+        Single use: the code and the saved session row are deleted in the same transaction, so a code opens its
+        answers once (two requests racing with one code: one wins) and the browser that saved them no longer
+        holds them; the caller keeps the data under a new session id."""
         normalised = normalise_resume_code(code)
-        with self.database.read() as db:
-            row = db.get(ResumeCode, normalised) if normalised else None
+        if normalised is None:
+            return None, "unknown"
+        with self.database.session() as db:
+            row = db.get(ResumeCode, normalised)
             if row is None:
                 return None, "unknown"
-            if aware_utc(row.expires_at) <= now():
+            session_id, expired = row.session_id, aware_utc(row.expires_at) <= now()
+            if db.connection().execute(delete(ResumeCode).where(ResumeCode.code == normalised)).rowcount != 1:
+                return None, "unknown"  # taken by a concurrent request
+            if expired:
                 return None, "expired"
-            return row.session_id, "ok"
+            saved = db.execute(
+                select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == session_id)
+            ).first()
+            db.execute(delete(ResumeCode).where(ResumeCode.session_id == session_id))
+            db.execute(delete(ResidentSession).where(ResidentSession.id == session_id))
+            if saved is None or aware_utc(saved[1]) <= now():
+                return None, "expired"
+            return dict(saved[0]), "ok"
 
     def purge_expired(self) -> int:
         """Delete every expired session and resume code; return how many sessions went."""
@@ -150,5 +168,9 @@ def normalise_resume_code(text: str) -> str | None:
 
 
 def format_resume_code(code: str) -> str:
-    """ABCD-2345: easier to read aloud and to type."""
-    return f"{code[:4]}-{code[4:]}"
+    """ABCD-EFGH-JKMNP: easier to read aloud and to type."""
+    parts, start = [], 0
+    for size in RESUME_GROUPS:
+        parts.append(code[start : start + size])
+        start += size
+    return "-".join(parts)

@@ -15,6 +15,9 @@ csrf = CSRFProtect()
 def init_web(app: Flask) -> None:
     """Register sessions, CSRF, htmx, templates helpers, security headers, error pages and blueprints."""
     app.session_interface = ServerSessionInterface(services(app).sessions)
+    from ..logs import init_app as init_access_log
+
+    init_access_log(app)  # the access log: route templates, never paths (kiosk/logs.py)
     errors.init_app(app)  # first: a down database must be reported before CSRF checks read the session
     csrf.init_app(app)
     resident.htmx.init_app(app)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import TypeAdapter, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..engine import AnswerError, Answers, parse_answer
@@ -25,6 +27,8 @@ bp = Blueprint("api", __name__)
 Reply = tuple[Response, int] | Response
 Body = TypeVar("Body")
 START_SESSION, ANSWER_QUESTION = TypeAdapter(StartSession), TypeAdapter(AnswerQuestion)
+MAX_JSON_BYTES = 16 * 1024  # the API's bodies are a few dozen bytes: an event, or a question id and an answer
+MAX_JSON_DEPTH = 8  # {"value": [...]} is 2 deep
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
@@ -34,9 +38,56 @@ def _error(status: int, code: str, message: str, **extra: Any) -> tuple[Response
 def _body(model: TypeAdapter[Body]) -> Body | None:
     """The request's JSON body if it has the model's shape (strictly: no coercion), else None."""
     try:
-        return model.validate_python(request.get_json(silent=True), strict=True)
+        return model.validate_python(_json_body(), strict=True)
     except ValidationError:
         return None
+
+
+def _json_body() -> Any:
+    """The request's JSON, or None when it is not JSON or nests deeper than any body of this API does.
+    Raises RequestEntityTooLarge (413) above MAX_JSON_BYTES, before reading more than that."""
+    if not request.is_json:
+        return None
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise RequestEntityTooLarge()
+    raw = request.stream.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise RequestEntityTooLarge()
+    if too_deep(raw, MAX_JSON_DEPTH):
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+
+
+def too_deep(raw: bytes, limit: int) -> bool:
+    """True when JSON text nests arrays and objects more than `limit` deep (strings are skipped)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[Response, int]:
+    return _error(413, "too_large", f"送られたデータが大きすぎます（{MAX_JSON_BYTES // 1024} kB まで）。")
 
 
 def _translator() -> Translator:

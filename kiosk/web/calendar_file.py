@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from icalendar import Calendar, Event
 
@@ -19,7 +19,7 @@ def deadlines_calendar(result: Result, localizer: Localizer) -> bytes:
     stamp = now()
     for proc in result.procedures:
         deadline = proc.deadline
-        if deadline.date is None:
+        if deadline.date is None or deadline.date >= date.max:  # no day after it to end the event
             continue
         title = localizer.content(f"procedure.{proc.id}.title", proc.procedure.title)
         event = Event()

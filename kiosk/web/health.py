@@ -1,4 +1,4 @@
-"""GET /health: is the database reachable and is speech ready? For load balancers and monitoring."""
+"""GET /health: does the database take reads and writes, is speech ready? For load balancers and monitoring."""
 
 from __future__ import annotations
 
@@ -17,15 +17,25 @@ bp = Blueprint("health", __name__)
 def health() -> Any:
     """200 when everything needed to serve residents works, 503 otherwise. No personal data."""
     checks: dict[str, str] = {}
+    database = services().database
     try:
-        with services().database.read() as db:
+        with database.read() as db:
             db.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except SQLAlchemyError as error:
         checks["database"] = f"unavailable ({type(error).__name__})"
+    else:
+        # Every answer a resident gives is a write: a database that reads but cannot write (a read-only file or
+        # server, a full disk) fails residents at their first answer. A row updated and rolled back: cheap.
+        try:
+            database.check_writes()
+            checks["database_writes"] = "ok"
+        except SQLAlchemyError as error:
+            checks["database_writes"] = f"unavailable ({type(error).__name__})"
     speech = services().speech
     if speech is not None:
         # Cheap on purpose (monitors poll this): is the audio cache usable? `kiosk speech check` synthesises.
         checks["speech"] = "ok" if speech.cache_writable() else "unavailable"
-    healthy = checks["database"] == "ok"  # speech is optional: the guide works without it
+    # Speech is optional: the guide works without it.
+    healthy = checks["database"] == checks.get("database_writes") == "ok"
     return jsonify(status="ok" if healthy else "unavailable", checks=checks), 200 if healthy else 503

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_htmx import HTMX
@@ -13,16 +17,22 @@ from werkzeug.wrappers import Response
 from ..engine import AnswerError, Progress, parse_answer
 from ..engine.model import Flow, Question
 from ..extensions import services
+from ..prefill.fields import BIRTH_DATE
+from ..prefill.validate import normalise_field
 from ..store.models import StaffCall
-from ..store.sessions import format_resume_code, now
+from ..store.sessions import format_resume_code, new_session_id, normalise_resume_code, now
+from ..store.throttle import Policy
 from . import state, utterances
 from .calendar_file import deadlines_calendar
+from .limits import STAFF_CALL_LIMIT, client_address, kiosk_only, limiter, not_on_a_kiosk
 from .qr_image import qr_svg
+from .security import safe_next
 from .session import ServerSession
 from .speech import page_utterances
 
 bp = Blueprint("resident", __name__)
 htmx = HTMX()
+log = logging.getLogger("kiosk.resident")
 
 
 def read_aloud(texts: Callable[[], list[str]]) -> list[dict[str, Any]] | None:
@@ -38,19 +48,6 @@ def flow_or_404(event: str) -> Flow:
     if flow is None:
         abort(404)
     return flow
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only local paths: never redirect residents to another site."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and target.isprintable()  # no CR/LF (a header error) and no NUL (PostgreSQL refuses it in text)
-    ):
-        return target
-    return fallback
 
 
 @bp.get("/")
@@ -276,8 +273,10 @@ def display() -> Response:
 
 
 @bp.post("/help")
+@limiter.limit(STAFF_CALL_LIMIT, exempt_when=not_on_a_kiosk)
 def call_staff() -> Any:
-    """職員を呼ぶ: record the call for staff; keep the resident's answers."""
+    """職員を呼ぶ (counter tablets only): record the call for staff; keep the resident's answers."""
+    kiosk_only()
     page = safe_next(request.form.get("next"), url_for("resident.menu"))
     database = services().database
     with database.session() as db:
@@ -313,41 +312,168 @@ def saved(event: str) -> str | Response:
     code = session.get("resume_code")
     if not code:
         return redirect(url_for("resident.start", event=flow.id))
-    resume_url = url_for("resident.resume", _external=True)
+    resume_url = public_resume_url()
     return render_template(
         "resident/saved.html",
         flow=flow,
         code=format_resume_code(code),
         # The code goes in the fragment: browsers never send it to the server, so it is in no server log.
-        qr=qr_svg(f"{resume_url}#code={code}", state.translator().ui("saved.qr_caption"), module_mm=0.8),
+        qr=qr_svg(f"{resume_url}#code={code}", state.translator().ui("saved.qr_caption"), module_mm=0.8)
+        if resume_url else None,
         until=session.get("resume_until"),
     )
 
 
+def public_resume_url() -> str | None:
+    """The resume page's address for the QR: on KIOSK_PUBLIC_URL; else on the request's host only when Flask
+    checked it against KIOSK_TRUSTED_HOSTS or it is this machine; else None (no QR, the code alone).
+
+    Never a Host header taken on trust: a forged one would send the resident, code in hand, to another site."""
+    path = url_for("resident.resume")
+    if public := current_app.config["KIOSK_PUBLIC_URL"]:
+        return f"{public.rstrip('/')}{path}"
+    if current_app.config.get("TRUSTED_HOSTS") or urlsplit(f"//{request.host}").hostname in LOOPBACK:
+        return f"{request.host_url.rstrip('/')}{path}"
+    log.warning("resume QR left out: set KIOSK_PUBLIC_URL (or KIOSK_TRUSTED_HOSTS)")
+    return None
+
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+# Guessing resume codes: failures are counted in the database (every server process shares them) per client
+# address and per code, never in the guesser's own session. A success does not clear the address's count:
+# anyone can make a valid code of their own, and must not be able to reset their count with it.
+ADDRESS_POLICY = Policy(free=5, first_delay=timedelta(minutes=1), longest=timedelta(minutes=30))
+"""Per client address: 5 free failures (typos), then blocked 1, 2, 4 … up to 30 minutes after each."""
+CODE_POLICY = Policy(free=2, first_delay=timedelta(seconds=30), longest=timedelta(hours=1))
+"""Per code (from any address), and per used code for the birth date after it: 2 free, then 30 s doubling."""
+MAX_BIRTH_DATE_TRIES = 5
+"""Wrong birth dates after a code before the saved personal details are deleted for good."""
+RESTORED = ("event", "answers", "checked", "lang", "large_text", "furigana")
+"""What a resume code alone brings back: the answers and the resident's choices, no personal details."""
+PERSONAL = ("prefill", "slips", "case_ids")
+"""What it brings back only with the applicant's birth date: the details typed for the forms and the slips made
+from them (a case id lets the slip be made again over the same case)."""
+PENDING = "resume_pending"
+VISITOR = ("lang", "large_text", "furigana")
+"""The choices the person at the screen has made already win over the saved ones."""
+
+
+def _address_key() -> str:
+    return f"resume-address:{client_address()}"
+
+
+def _code_key(code: str) -> str:
+    # A hash: the throttle table should not hold working codes.
+    return "resume-code:" + hashlib.sha256(code.encode("ascii")).hexdigest()[:40]
+
+
+def _blocked(template: str, wait: timedelta, **context: Any) -> Response:
+    """429 with the page asking the resident to wait, in their language."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    response = Response(render_template(template, error="too_many", minutes=minutes, page_error=True, **context),
+                        status=429, mimetype="text/html")
+    response.headers["Retry-After"] = str(math.ceil(wait.total_seconds()))
+    return response
+
+
+def _after_resume() -> str:
+    event = session.get("event")
+    flows = services().content.flows
+    return _next_location(flows[event]) if event in flows else url_for("resident.menu")
+
+
 @bp.route("/resume", methods=["GET", "POST"])
 def resume() -> Any:
-    """Continue with a resume code. Paste and password managers work; nothing is remembered in the browser."""
-    error = None
-    code = request.values.get("code", "")
-    if request.method == "POST":
-        failures = int(session.get("resume_failures", 0))
-        if failures >= 5:
-            error = "too_many"
-        else:
-            store = services().sessions
-            session_id, outcome = store.resume(code)
-            if session_id is not None:
-                data = store.load(session_id)
-                if data is not None:
-                    current = session
-                    assert isinstance(current, ServerSession)
-                    current.adopt(session_id, data)
-                    event = data.get("event")
-                    if event in services().content.flows:
-                        return redirect(_next_location(services().content.flows[event]))
-                    return redirect(url_for("resident.menu"))
-                outcome = "expired"
-            session["resume_failures"] = failures + 1
-            error = outcome
-    status = 422 if error else 200
-    return render_template("resident/resume.html", code=code, error=error), status
+    """Continue with a resume code. Paste and password managers work; nothing is remembered in the browser.
+
+    A code works once: the saved answers move to a new session id held by this browser only, and the resident
+    can save again for a new code. Personal details come back only after the applicant's birth date."""
+    code = request.values.get("code", "")[:80]
+    if request.method == "GET":
+        return render_template("resident/resume.html", code=code, error=None)
+    throttle = services().throttle
+    normalised = normalise_resume_code(code)
+    address_key, code_key = _address_key(), _code_key(normalised) if normalised else None
+    wait = max(throttle.wait(address_key), throttle.wait(code_key) if code_key else timedelta(0))
+    if wait:
+        return _blocked("resident/resume.html", wait, code=code)
+    data, outcome = services().sessions.take_resume_code(code)
+    if data is None:
+        wait = throttle.fail(address_key, ADDRESS_POLICY)
+        if code_key:
+            wait = max(wait, throttle.fail(code_key, CODE_POLICY))
+        log.info("resume code refused outcome=%s", outcome)
+        if wait:
+            return _blocked("resident/resume.html", wait, code=code)
+        return render_template("resident/resume.html", code=code, error=outcome), 422
+    assert code_key is not None
+    throttle.clear(code_key)  # the code is gone; its key counts wrong birth dates from now on
+    current = session
+    assert isinstance(current, ServerSession)
+    restored = {key: data[key] for key in RESTORED if key in data}
+    restored.update({key: current[key] for key in VISITOR if key in current})
+    personal = {key: data[key] for key in PERSONAL if data.get(key)}
+    if personal.get("prefill"):
+        if _applicant_birth_dates(personal["prefill"]):
+            restored[PENDING] = {**personal, "code_key": code_key, "tries": 0}
+        # else: details nothing can confirm stay behind (they are typed again)
+    else:
+        restored.update(personal)  # slips made without personal details
+    current.adopt(new_session_id(), restored)
+    if PENDING in restored:
+        return redirect(url_for("resident.resume_details"))
+    return redirect(_after_resume())
+
+
+def _applicant_birth_dates(prefill: dict[str, Any]) -> dict[str, str]:
+    """Event → the applicant's birth date, for the events whose saved details have one."""
+    found = {}
+    for event, roles in prefill.items():
+        birth_date = roles.get("applicant", {}).get("birth_date") if isinstance(roles, dict) else None
+        if isinstance(birth_date, str) and birth_date:
+            found[event] = birth_date
+    return found
+
+
+@bp.route("/resume/details", methods=["GET", "POST"])
+def resume_details() -> Any:
+    """The second step of a resume with personal details saved: the applicant's birth date brings them back."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return redirect(_after_resume())
+    if request.method == "GET":
+        return render_template("resident/resume_details.html", typed="", error=None)
+    if request.form.get("action") == "skip":
+        session.pop(PENDING)
+        return redirect(_after_resume())
+    typed = request.form.get("birth_date", "")[:40]
+    throttle = services().throttle
+    keys = (_address_key(), str(pending["code_key"]))
+    wait = max(throttle.wait(key) for key in keys)
+    if wait:
+        return _blocked("resident/resume_details.html", wait, typed=typed)
+    try:
+        birth_date = normalise_field(BIRTH_DATE, typed, state.today())
+    except ValueError as exc:  # not a date at all: a typing slip, not a guess
+        return render_template("resident/resume_details.html", typed=typed, error=str(exc), page_error=True), 422
+    events = [event for event, date in _applicant_birth_dates(pending["prefill"]).items() if date == birth_date]
+    if events:
+        session.pop(PENDING)
+        for key in PERSONAL:
+            everything = {**session.get(key, {}), **{e: pending[key][e] for e in events if e in pending.get(key, {})}}
+            if everything:
+                session[key] = everything
+        throttle.clear(keys[1])
+        return redirect(_after_resume())
+    tries = int(pending.get("tries", 0)) + 1
+    wait = max(throttle.fail(keys[0], ADDRESS_POLICY), throttle.fail(keys[1], CODE_POLICY))
+    if tries >= MAX_BIRTH_DATE_TRIES:
+        session.pop(PENDING)  # deleted for good: the answers stay, the details are typed again
+        log.info("resume details deleted after wrong birth dates")
+        return render_template("resident/resume_details.html", typed="", error="deleted", page_error=True,
+                               after=_after_resume()), 422
+    session[PENDING] = {**pending, "tries": tries}
+    if wait:
+        return _blocked("resident/resume_details.html", wait, typed=typed)
+    return render_template("resident/resume_details.html", typed=typed, error="mismatch", page_error=True), 422

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..engine import Answers
@@ -17,7 +18,9 @@ from ..prefill import FIELDS, PrefillErrors, normalise_role, roles_for
 from ..prefill.fields import MAX_MEMBERS
 from ..slip import reference, sealed
 from ..slip.case import SlipCase, utc_now
-from ..store.cases import CaseStore, printed_code
+from ..slip.qr import fits_on_a_slip
+from ..slip.recheck import Note, recheck
+from ..store.cases import CaseRecord, CaseStore, printed_code
 from . import state
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
@@ -141,20 +144,27 @@ def _issue(flow: Flow) -> None:
     settings = services().slip
     answers = state.answers_for(flow)
     prefill = _prefill(flow.id)
+    payload: str | None = None
+    code: str | None = None
     if settings.mode == "sealed":
-        # The home guide has no connection to the counter: the QR carries the case, sealed for the counter.
+        # The home guide has no connection to the counter: the QR carries the case, sealed to the counter's
+        # public key (this server holds nothing that opens it).
+        assert settings.seal_to is not None
         issued = utc_now()
         case = SlipCase(event=flow.id, answers=answers, prefill=_slip_prefill(prefill), issued_at=issued,
                         expires_at=issued + settings.valid_for)
-        payload, code = sealed.seal(case, settings.keyring), None
-    else:
+        payload = sealed.seal(case, settings.seal_to)
+        if not fits_on_a_slip(payload):
+            payload = None  # too large for a QR code that prints: the case is kept here, as in reference mode
+    if payload is None:
         store: CaseStore = services().cases
         case_ids: dict[str, int] = dict(session.get("case_ids", {}))
         saved = store.save_case(flow.id, answers, prefill, current_app.config["KIOSK_MODE"],
                                 keep_for=retention(), case_id=case_ids.get(flow.id))
         case_ids[flow.id] = saved.id
         session["case_ids"] = case_ids
-        payload = reference.issue_token(str(saved.id), settings.keyring, valid_for=settings.valid_for)
+        # The token is signed, not encrypted: it carries the random public id, never the sequential row id.
+        payload = reference.issue_token(saved.public_id, settings.keyring, valid_for=settings.valid_for)
         code = printed_code(saved)
     slips = dict(session.get("slips", {}))
     slips[flow.id] = {"payload": payload, "code": code, "made_from": _fingerprint(answers, prefill)}
@@ -193,6 +203,27 @@ def _slip_prefill(prefill: dict[str, Any]) -> dict[str, dict[str, str]]:
     for index, member in enumerate(prefill.get("members", []), start=1):
         flat[f"member{index}"] = dict(member)
     return flat
+
+
+def counter_case(opened: SlipCase, flow: Flow, clerk: str) -> tuple[CaseRecord, tuple[Note, ...]]:
+    """A scanned sealed slip as a case at the counter: its content checked again like anything a resident types
+    (anyone with the counter's public key can make a slip), and one case per slip: a rescan opens the case the
+    first scan made. The notes say what was removed, for the clerk."""
+    checked = recheck(opened, flow, state.today())
+    cases = services().cases
+    case = cases.by_slip_nonce(opened.nonce) if opened.nonce else None
+    if case is None:
+        try:
+            case = cases.save_case(flow.id, checked.answers, checked.prefill, "sealed", keep_for=retention(),
+                                   slip_nonce=opened.nonce)
+        except IntegrityError:  # scanned at two counters at once: the other scan made the case
+            case = cases.by_slip_nonce(opened.nonce or "")
+            if case is None:
+                raise
+        if checked.notes:  # which kinds of fields were removed; never their values
+            detail = ",".join(sorted({f"{note.kind}:{note.where or note.code}" for note in checked.notes}))
+            cases.audit("scan_rechecked", clerk, case.id, detail[:500])
+    return case, checked.notes
 
 
 def retention() -> timedelta:

@@ -18,6 +18,7 @@ from ..speech.service import SpeechBusy, SpeechError, SpeechService, SpeechUnava
 from ..store.models import StaffCall
 from ..store.sessions import now
 from . import state
+from .limits import SPEECH_REPORT_LIMIT, kiosk_only, limiter, not_on_a_kiosk
 
 bp = Blueprint("speech", __name__)
 log = logging.getLogger("kiosk.speech")
@@ -81,8 +82,10 @@ def status() -> Response:
 
 
 @bp.post("/unavailable")
+@limiter.limit(SPEECH_REPORT_LIMIT, exempt_when=not_on_a_kiosk)
 def unavailable() -> Response:
-    """The tablet has no way to speak: tell staff, as with 「職員を呼ぶ」."""
+    """The tablet has no way to speak: tell staff, as with 「職員を呼ぶ」 (counter tablets only)."""
+    kiosk_only()
     database = services().database
     with database.session() as db:
         db.add(StaffCall(device=current_app.config["KIOSK_DEVICE"], event=session.get("event"),

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -20,14 +33,26 @@ from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
 from ..store.cases import CaseRecord, printed_code
+from ..store.throttle import Policy
 from . import state
 from .resident import htmx
+from .session import ServerSession
+from .slip import counter_case
 
 bp = Blueprint("staff", __name__)
 log = logging.getLogger("kiosk.staff")
 login_manager = LoginManager()
 NOT_FOUND = "この受付票の案件は見つかりません。期限が過ぎて削除された可能性があります。お客様にもう一度ご案内ください。"
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Failed logins slow down further tries: a few typos are free, then each failure doubles the wait, up to 15 minutes.
+# Counted per account and client address (guessing one clerk's password from one place), per client address
+# (trying many names from one place) and per account from anywhere (guessing from many places, with a higher
+# allowance so that one place cannot shut a clerk out). A good login clears the account's counts.
+_DELAYS = {"first_delay": timedelta(seconds=1), "longest": timedelta(minutes=15)}
+BY_ACCOUNT_AND_ADDRESS = Policy(free=5, **_DELAYS)
+BY_ADDRESS = Policy(free=10, **_DELAYS)
+BY_ACCOUNT = Policy(free=20, **_DELAYS)
 
 
 @dataclass
@@ -43,7 +68,10 @@ def init_app(app: Flask) -> None:
     """Flask-Login for the staff pages only."""
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
-    login_manager.login_message = "ログインしてください。"
+    # No flashed message: the login page says it all, and a flash would store a session for every anonymous visit.
+    login_manager.login_message = None
+    # Before any other check (CSRF included): with the staff screens off, /staff is not there at all.
+    app.before_request_funcs.setdefault(None, []).insert(0, staff_access)
 
     @login_manager.user_loader
     def load(user_id: str) -> StaffIdentity | None:
@@ -66,28 +94,102 @@ def admin_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def staff_access() -> None:
+    """KIOSK_STAFF_ACCESS: the staff screens are off (404), on, or only for clients in the allowed networks (403)."""
+    if request.blueprint != bp.name:
+        return
+    rule = services().settings.staff_access_rule()
+    if rule == "on":
+        return
+    if rule == "off":
+        abort(404)
+    address = _client_address()
+    if address is None or not any(address in network for network in rule):
+        abort(403)
+
+
+def _client_address() -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _throttle_keys(name: str) -> tuple[str, str, str]:
+    """The keys a login attempt counts under: account and address, address, account. An IPv6 client is counted
+    by its /64 (one subscriber's addresses), a name by its hash (any length, any characters)."""
+    address = _client_address()
+    if address is None:
+        where = "unknown"
+    elif address.version == 6:
+        where = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    else:
+        where = str(address)
+    account = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"staff-pair:{account}:{where}", f"staff-address:{where}", f"staff-name:{account}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    """Log in with a name and password; five failures lock the account for 15 minutes."""
-    error = None
+    """Log in with a name and password. Failures slow further tries down (429 while they must wait); a good
+    login starts a new session, so an id planted in the browser beforehand never holds a clerk's login."""
+    error, wait, retry_after = None, "", 0
     name = request.form.get("name", "")
+    status = 200
     if request.method == "POST":
-        user, outcome = services().staff.authenticate(name, request.form.get("password", ""))
-        if user is not None:
-            login_user(StaffIdentity(user.id, user.name, user.role))
-            return redirect(url_for("staff.dashboard"))
-        error = outcome
-    status = 422 if error else 200
-    return render_template("staff/login.html", error=error, name=name, staff_page=True, page_error=bool(error)), status
+        throttle = services().throttle
+        keys = _throttle_keys(name)
+        blocked = max(throttle.wait(key) for key in keys)
+        if blocked:
+            services().cases.audit("login_throttled", None)
+            error, wait, status = "throttled", _wait_text(blocked), 429
+            retry_after = math.ceil(blocked.total_seconds())
+        else:
+            user, outcome = services().staff.authenticate(name, request.form.get("password", ""))
+            if user is not None:
+                pair, _, account = keys
+                throttle.clear(pair)
+                throttle.clear(account)
+                _new_session()
+                login_user(StaffIdentity(user.id, user.name, user.role))
+                return redirect(url_for("staff.dashboard"))
+            for key, policy in zip(keys, (BY_ACCOUNT_AND_ADDRESS, BY_ADDRESS, BY_ACCOUNT), strict=True):
+                throttle.fail(key, policy)
+            error, status = outcome, 422
+    body = render_template("staff/login.html", error=error, wait=wait, name=name, staff_page=True,
+                           page_error=bool(error))
+    response = make_response(body, status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _wait_text(wait: timedelta) -> str:
+    """「3秒」「15分」: how long to wait, as the message says it."""
+    seconds = math.ceil(wait.total_seconds())
+    return f"{seconds}秒" if seconds < 60 else f"{math.ceil(seconds / 60)}分"
+
+
+def _new_session() -> None:
+    """Forget the session and take a new id (the old row is deleted): at login and at logout."""
+    current = session
+    assert isinstance(current, ServerSession)
+    current.reset()
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Log out."""
+    """Log out: the session is deleted, and the browser is told to forget this site's cookies and storage."""
     services().cases.audit("logout", current_user.name)
     logout_user()
-    return redirect(url_for("staff.login"))
+    _new_session()
+    response = redirect(url_for("staff.login"))
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
 
 
 @bp.get("/")
@@ -129,43 +231,29 @@ def scan() -> Any:
         return _dashboard(error=error.message)
     cases = services().cases
     case: CaseRecord | None = None
-    if found.kind == "reference_token" and found.case_id is not None and found.case_id.isdigit():
-        case = cases.get(int(found.case_id))
+    if found.kind == "reference_token" and found.case_id is not None:
+        case = cases.by_public_id(found.case_id)  # the token carries the random public id, never the row's id
     elif found.kind == "reference_code" and found.reference_code is not None:
         case = cases.by_reference_code(found.reference_code)
     elif found.kind == "sealed" and found.case is not None:
-        opened = found.case
-        if opened.event not in services().content.flows:
+        flow = services().content.flows.get(found.case.event)
+        if flow is None:
             return _dashboard(error="この受付票の手続きの種類は、この窓口では扱えません。")
-        case = cases.save_case(opened.event, opened.answers, _unflatten(opened.prefill), "sealed",
-                               keep_for=_retention())
+        # Checked again like typed input (anyone with the public key can make a slip); a rescan opens the same case.
+        case, notes = counter_case(found.case, flow, current_user.name)
+        if notes:
+            return render_template("staff/scan_rechecked.html", notes=notes, flow=flow, code=printed_code(case),
+                                   case_url=url_for("staff.case", public_id=case.public_id), staff_page=True)
     if case is None:
         services().cases.audit("scan_rejected", current_user.name, detail="not_found")
         return _dashboard(error=NOT_FOUND)
-    return redirect(url_for("staff.case", case_id=case.id))
+    return redirect(url_for("staff.case", public_id=case.public_id))
 
 
-def _unflatten(prefill: Any) -> dict[str, Any]:
-    roles: dict[str, Any] = {}
-    members = []
-    for role, values in prefill.items():
-        if role.startswith("member"):
-            members.append(dict(values))
-        else:
-            roles[role] = dict(values)
-    if members:
-        roles["members"] = members
-    return roles
-
-
-def _retention() -> Any:
-    from datetime import timedelta
-
-    return timedelta(days=current_app.config["KIOSK_RETENTION_DAYS"])
-
-
-def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
-    case = services().cases.get(case_id)
+def _load_case(public_id: str) -> tuple[CaseRecord, Result]:
+    """The case a staff URL names by its random public id (never by the row's sequential id, which anyone could
+    count through), and its result."""
+    case = services().cases.by_public_id(public_id)
     if case is None:
         abort(404)
     flow = services().content.flows.get(case.event)
@@ -175,55 +263,55 @@ def _load_case(case_id: int) -> tuple[CaseRecord, Result]:
     return case, result
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<public_id>")
 @login_required
-def case(case_id: int) -> str:
+def case(public_id: str) -> str:
     """The case: answers, reasons, route, prefill data and each procedure's status."""
-    found, result = _load_case(case_id)
-    services().cases.audit("view", current_user.name, case_id)
+    found, result = _load_case(public_id)
+    services().cases.audit("view", current_user.name, found.id)
     return render_template(
-        "staff/case.html", case_id=found.id, code=printed_code(found), prefill=found.prefill, result=result,
-        flow=result.flow, forms=forms_for(p.id for p in result.procedures), statuses=services().cases.statuses(case_id),
-        staff_page=True, **_status_cell_context(found.id),
+        "staff/case.html", public_id=found.public_id, code=printed_code(found), prefill=found.prefill,
+        result=result, flow=result.flow, forms=forms_for(p.id for p in result.procedures),
+        statuses=services().cases.statuses(found.id), staff_page=True, **_status_cell_context(found.public_id),
     )
 
 
-def _status_cell_context(case_id: int) -> dict[str, Any]:
+def _status_cell_context(public_id: str) -> dict[str, Any]:
     """What every 未・済 cell of a case shares: the labels and the URL (with PROCEDURE_ID to fill in)."""
     t = state.translator()
     labels = {key: t.ui(f"staff.status.{key}") for key in ("done", "todo", "mark_done", "mark_todo")}
-    url = url_for("staff.set_status", case_id=case_id, procedure_id="PROCEDURE_ID")
+    url = url_for("staff.set_status", public_id=public_id, procedure_id="PROCEDURE_ID")
     return {"status_labels": labels, "status_url": url}
 
 
-@bp.post("/cases/<int:case_id>/procedures/<procedure_id>")
+@bp.post("/cases/<public_id>/procedures/<procedure_id>")
 @login_required
-def set_status(case_id: int, procedure_id: str) -> Any:
+def set_status(public_id: str, procedure_id: str) -> Any:
     """Mark one procedure 済 or 未 (htmx swaps just that row)."""
-    found, result = _load_case(case_id)
+    found, result = _load_case(public_id)
     procedure = next((p for p in result.procedures if p.id == procedure_id), None)
     status = request.form.get("status")
     if procedure is None or status not in ("todo", "done"):
         abort(400)
-    services().cases.set_status(case_id, procedure_id, status, current_user.name)
+    services().cases.set_status(found.id, procedure_id, status, current_user.name)
     if htmx:
         return render_template("staff/_status.html", case=found, proc=procedure, announce=True,
-                               statuses=services().cases.statuses(case_id), **_status_cell_context(case_id))
-    return redirect(url_for("staff.case", case_id=case_id) + f"#status-{procedure_id}")
+                               statuses=services().cases.statuses(found.id), **_status_cell_context(public_id))
+    return redirect(url_for("staff.case", public_id=public_id) + f"#status-{procedure_id}")
 
 
-@bp.get("/cases/<int:case_id>/forms")
+@bp.get("/cases/<public_id>/forms")
 @login_required
-def print_forms(case_id: int) -> Response:
+def print_forms(public_id: str) -> Response:
     """All of the case's forms (or one, with ?form=id), prefilled, ready to print on A4."""
-    found, result = _load_case(case_id)
+    found, result = _load_case(public_id)
     forms = forms_for(p.id for p in result.procedures)
     wanted = request.args.get("form")
     if wanted:
         forms = [form for form in forms if form.id == wanted]
         if not forms:
             abort(404)
-    services().cases.audit("print", current_user.name, case_id, ",".join(form.id for form in forms))
+    services().cases.audit("print", current_user.name, found.id, ",".join(form.id for form in forms))
     html = render_template("print/forms.html", forms=forms, **form_context(found, result))
     response = make_response(html)
     # The forms carry their CSS inline so a saved page or PDF prints alike: allow exactly that CSS.

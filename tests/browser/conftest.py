@@ -62,6 +62,8 @@ def _make_site(tmp_path_factory: pytest.TempPathFactory, mode: str) -> Iterator[
             "KIOSK_DATABASE_URL": f"sqlite:///{folder / 'kiosk.sqlite3'}",
             "KIOSK_IDLE_SECONDS": IDLE_SECONDS,
             "KIOSK_IDLE_COUNTDOWN_SECONDS": IDLE_COUNTDOWN_SECONDS,
+            # The staff screens (off by default on a home server) for the browser on this machine only.
+            "KIOSK_STAFF_ACCESS": "127.0.0.0/8,::1",
             "TODAY": lambda: TODAY,
             "SECRET_KEY": "browser-test-secret",
             # Let the browser keep /static/ files (as a deployment would) so each page costs one request, not five.

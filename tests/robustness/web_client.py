@@ -23,6 +23,7 @@ class Browser:
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
         self.timeout = timeout
         self.cookie: str | None = None
+        self.csrf_cookie: str | None = None  # the forms' CSRF secret, until the session is stored
         self.page = ""
         self.requests = 0
         self.latencies: list[float] = []
@@ -30,8 +31,9 @@ class Browser:
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
         """(status, Location or body). Raises HttpError for a 4xx/5xx or a failed connection."""
         headers = {"Connection": "close"}
-        if self.cookie:
-            headers["Cookie"] = f"kiosk_session={self.cookie}"
+        cookies = {"kiosk_session": self.cookie, "kiosk_csrf": self.csrf_cookie}
+        if any(cookies.values()):
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items() if value)
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form, doseq=True)
@@ -50,9 +52,11 @@ class Browser:
         self.latencies.append(time.perf_counter() - started)
         for header in reply.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0] or None
             if name == "kiosk_session":
-                value = rest.split(";", 1)[0]
-                self.cookie = value or None
+                self.cookie = value
+            elif name == "kiosk_csrf":
+                self.csrf_cookie = value
         if reply.status >= 400:
             raise HttpError(f"{method} {path}: {reply.status} {text[:300]!r}")
         if 300 <= reply.status < 400:

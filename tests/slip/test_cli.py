@@ -41,7 +41,7 @@ def test_measure_reports_both_modes():
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert any(line.startswith("reference token") and "\t3\tM\t" in line for line in lines)
-    assert any(line.startswith("sealed, full case") and "\t17\tM\t85(93)\t46.5\t4\t" in line for line in lines)
+    assert any(line.startswith("sealed, full case") and "\t18\tM\t89(97)\t48.5\t4\t" in line for line in lines)
 
 
 def test_inspect_reads_standard_input():
@@ -52,3 +52,17 @@ def test_inspect_reads_standard_input():
     assert result.exit_code == 0
     assert "reference_token" in result.stdout and NEW.fingerprint.hex() in result.stdout
     assert "48213" not in result.stdout
+
+
+def test_new_key_prints_the_public_key_for_the_issuer_and_public_key_prints_it_again():
+    result = run("new-key", "2026a")
+    private = parse_keyring(result.stdout.strip()).active
+    assert f"KIOSK_SEAL_PUBLIC_KEY={private.public_key.to_config()}" in result.stderr
+    again = run("public-key", env={"KIOSK_SEAL_KEYS": result.stdout.strip()})
+    assert again.exit_code == 0 and again.stdout.strip() == private.public_key.to_config()
+    assert result.stdout.strip().partition(":")[2] not in again.stdout  # never the private key
+    env = {"KIOSK_SEAL_KEYS": f"{NEW.to_config()},{OLD.to_config()}", "KIOSK_SEAL_ACTIVE_KEY": "2026a"}
+    assert run("public-key", "2025b", env=env).stdout.strip() == OLD.public_key.to_config()
+    assert run("public-key", "nosuch", env=env).exit_code == 1
+    listed = run("keys", env=env).stdout
+    assert NEW.public_key.fingerprint.hex() in listed and NEW.public_key.to_config() in listed

@@ -61,7 +61,8 @@ def test_secrets_stay_out_of_repr():
 def test_fingerprints_and_derived_keys_differ_per_key_and_purpose():
     key = generate_key("k1")
     assert len(key.fingerprint) == 4
-    assert len({key.aead_key, key.mac_key, key.secret}) == 3
+    assert len({key.private_key.private_bytes_raw(), key.mac_key, key.secret}) == 3
+    assert key.public_key.fingerprint != key.fingerprint and len(key.public_key.fingerprint) == 4
     assert NEW.fingerprint != OTHER.fingerprint  # same name, different installations
 
 
@@ -110,3 +111,33 @@ def test_slip_settings():
 def test_slip_key_validation():
     with pytest.raises(KeyConfigError):
         SlipKey("", bytes(32))
+
+
+def test_an_issuer_needs_only_the_counters_public_key():
+    from kiosk.slip.keys import parse_public_key
+
+    public = parse_public_key(NEW.public_key.to_config())
+    assert public == NEW.public_key and public.fingerprint == Keyring((NEW, OLD), "2026a").active.public_key.fingerprint
+    settings = SlipSettings.from_settings(
+        Settings(slip_mode="sealed", seal_public_key=NEW.public_key.to_config()), app_secret="x" * 32
+    )
+    assert settings.seal_to == NEW.public_key
+    assert NEW.secret not in {key.secret for key in settings.keyring.keys}  # reference tokens: from the app secret
+    counter = SlipSettings.from_settings(Settings(slip_mode="sealed", seal_keys=NEW.to_config()), app_secret=None)
+    assert counter.seal_to == NEW.public_key  # a counter that issues slips seals them to its own active key
+    assert Keyring((NEW, OLD), "2026a").by_sealed_fingerprint(OLD.public_key.fingerprint) == OLD
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("nocolon", "名前:BASE64"),
+        (f"k1:{_b64(bytes(31))}", "32 バイト"),
+        (f"k1:{_b64(bytes(32))},k2:{_b64(bytes(32))}", "1つだけ"),
+        ("k1:!!!", "BASE64 として読めません"),
+    ],
+)
+def test_bad_public_key_configuration(spec, fragment):
+    with pytest.raises(KeyConfigError) as caught:
+        SlipSettings.from_settings(Settings(slip_mode="sealed", seal_public_key=spec), app_secret="x" * 32)
+    assert fragment in str(caught.value)

@@ -100,8 +100,19 @@ def test_typical_okuyami_case_sizes_in_both_modes():
     assert qr_info(token) == QrInfo(version=3, level="M")
     full = seal(sample_okuyami_case(NOW), keyring)
     short = seal(sample_okuyami_case(NOW, short=True), keyring)
-    assert len(full) == 709 and len(short) == 566  # length is deterministic: the nonce is fixed-size
-    assert qr_info(full) == QrInfo(version=17, level="M")
+    # Length is deterministic: the HPKE encapsulated key is fixed-size. Format 2 (sealed to the counter's public
+    # key) is 32 characters longer than format 1 was (709 and 566): the full case went from version 17 to 18.
+    assert len(full) == 741 and len(short) == 598
+    assert qr_info(full) == QrInfo(version=18, level="M")
     assert qr_info(short) == QrInfo(version=15, level="M")
-    assert qr_info(full).size_mm(0.5) == 46.5  # fits an 80 mm receipt (72 mm printable)
-    assert print_size(full, dpi=203, module_mm=0.5).size_mm == pytest.approx(46.55, abs=0.01)
+    assert qr_info(full).size_mm(0.5) == 48.5  # fits an 80 mm receipt (72 mm printable)
+    assert print_size(full, dpi=203, module_mm=0.5).size_mm == pytest.approx(48.55, abs=0.01)
+
+
+def test_what_fits_on_a_slip():
+    from kiosk.slip.qr import MAX_SLIP_VERSION, fits_on_a_slip
+
+    assert fits_on_a_slip(seal(sample_okuyami_case(NOW), Keyring.single(NEW)))
+    assert QrInfo(version=MAX_SLIP_VERSION, level="M").size_mm(0.5) <= 72  # an 80 mm receipt prints 72 mm
+    assert not fits_on_a_slip("S" + "A" * 2600)  # version 30 or more
+    assert not fits_on_a_slip("S" + "A" * 5000)  # no QR code at all

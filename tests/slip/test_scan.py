@@ -52,7 +52,7 @@ def test_inspect_reveals_no_content(keyring, case):
     assert facts == {
         "kind": "sealed",
         "characters": str(len(sealed)),
-        "key_fingerprint": NEW.fingerprint.hex(),
+        "key_fingerprint": NEW.public_key.fingerprint.hex(),  # a sealed slip names the public key
         "expires_at": "2026-06-30T01:30:00+00:00",
     }
     assert inspect(issue_token("48213", keyring, now=NOW))["kind"] == "reference_token"

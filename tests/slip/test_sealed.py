@@ -1,13 +1,11 @@
 import hashlib
 import json
-import os
 import string
 import struct
 import zlib
 from datetime import timedelta
 
 import pytest
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.slip import (
     Keyring,
@@ -23,7 +21,7 @@ from kiosk.slip import (
 from kiosk.slip.codec import b32decode, b32encode
 from kiosk.slip.qr import qr_info, render_png, render_svg
 from kiosk.slip.sample import sample_okuyami_case
-from kiosk.slip.sealed import HEADER, NONCE_BYTES, compress
+from kiosk.slip.sealed import ENC_BYTES, HEADER, SUITE, compress, slip_nonce
 from kiosk.slip.zdict import ZDICT_V1
 
 from .conftest import NEW, NOW, OLD, OTHER, PERSONAL, assert_no_personal_data, decode_image, decode_png, flip
@@ -77,7 +75,7 @@ def test_nothing_is_readable_without_the_key(keyring, case):
         assert word not in payload
     # even someone who knows the format and the dictionary sees no plaintext: the body is ciphertext (random
     # bytes, which now and then happen to inflate to something, never to the case)
-    body = raw[HEADER.size + NONCE_BYTES :]
+    body = raw[HEADER.size + ENC_BYTES :]
     try:
         inflated = zlib.decompressobj(-15, ZDICT_V1).decompress(body)
     except zlib.error:
@@ -201,11 +199,11 @@ def test_a_reference_token_is_not_a_sealed_slip(keyring):
         open_sealed(issue_token("48213", keyring, now=NOW), keyring, now=NOW)
 
 
-def _seal_raw(plaintext: bytes, key=NEW, expires=None) -> str:
-    """Seal arbitrary bytes with a genuine key: what a buggy or hostile key holder could produce."""
-    header = HEADER.pack(1, key.fingerprint, expires or int((NOW + timedelta(days=1)).timestamp()))
-    nonce = os.urandom(NONCE_BYTES)
-    return "S" + b32encode(header + nonce + AESGCM(key.aead_key).encrypt(nonce, plaintext, b"kiosk-slip/S" + header))
+def _seal_raw(plaintext: bytes, key=NEW, expires=None, version=2) -> str:
+    """Seal arbitrary bytes to a genuine public key: what anyone holding it could produce."""
+    public = key.public_key
+    header = HEADER.pack(version, public.fingerprint, expires or int((NOW + timedelta(days=1)).timestamp()))
+    return "S" + b32encode(header + SUITE.encrypt(plaintext, public.key, info=b"kiosk-slip/S" + header))
 
 
 @pytest.mark.parametrize(
@@ -245,7 +243,7 @@ def test_a_well_formed_raw_seal_opens(keyring):
 
 def test_a_newer_format_version_is_garbage(keyring):
     data = bytearray(b32decode(_seal_raw(compress(b"{}"))[1:]))
-    data[0] = 2
+    data[0] = 3
     with pytest.raises(SlipGarbage):
         open_sealed("S" + b32encode(bytes(data)), keyring, now=NOW)
 
@@ -275,8 +273,8 @@ def test_plaintext_layout_is_compact_json(case):
 def test_header_layout(keyring, case):
     data = b32decode(seal(case, keyring)[1:])
     version, fingerprint, expires = struct.unpack_from(">B4sI", data)
-    assert version == 1
-    assert fingerprint == NEW.fingerprint
+    assert version == 2
+    assert fingerprint == NEW.public_key.fingerprint  # the issuer knows only the public key
     assert expires == int(case.expires_at.timestamp())
 
 
@@ -292,3 +290,32 @@ def test_a_skewed_resampled_photo_of_the_slip_still_decodes(keyring, case):
     image = image.rotate(7, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
     image = image.resize((image.width * 2 // 3, image.height * 2 // 3), Image.Resampling.LANCZOS)
     assert open_sealed(decode_image(image).text, keyring, now=NOW) == case
+
+
+def test_format_1_slips_sealed_with_the_old_shared_key_are_no_longer_opened(keyring):
+    """Format 1 used a symmetric key the internet-facing issuer held too: such slips read as a retired key."""
+    data = bytearray(b32decode(_seal_raw(compress(b"{}"))[1:]))
+    data[0] = 1
+    with pytest.raises(SlipWrongKey):
+        open_sealed("S" + b32encode(bytes(data)), keyring, now=NOW)
+
+
+def test_sealing_needs_only_the_public_key_which_opens_nothing(keyring, case):
+    from kiosk.slip import Keyring, SlipKey
+    from kiosk.slip.keys import SealPublicKey
+
+    public = SealPublicKey("2026a", NEW.public_key.public)  # what an issuer holds: the name and 32 public bytes
+    payload = seal(case, public)
+    assert open_sealed(payload, keyring, now=NOW) == case
+    # A keyring made from the public bytes as if they were a secret is just another key: it opens nothing.
+    with pytest.raises(SlipWrongKey):
+        open_sealed(payload, Keyring.single(SlipKey("2026a", public.public)), now=NOW)
+
+
+def test_each_slip_has_its_own_nonce_and_a_rescan_gives_the_same_one(keyring, case):
+    first, second = seal(case, keyring), seal(case, keyring)
+    nonce = open_sealed(first, keyring, now=NOW).nonce
+    assert nonce is not None and len(nonce) == 64
+    assert open_sealed(first.lower(), keyring, now=NOW).nonce == nonce  # the same slip read again
+    assert open_sealed(second, keyring, now=NOW).nonce != nonce
+    assert nonce == slip_nonce(b32decode(first[1:])[HEADER.size : HEADER.size + ENC_BYTES])

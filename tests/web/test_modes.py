@@ -73,7 +73,7 @@ def save_and_get_code(resident):
     resident.answer("okuyami", question_id, OKUYAMI_78[question_id])
     response = resident.post("/okuyami/save")
     resident.get(response.headers["Location"])
-    match = re.search(r'<p class="resume-code" lang="en">([0-9A-Z]{4}-[0-9A-Z]{4})</p>', resident.page)
+    match = re.search(r'<p class="resume-code" lang="en">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5})</p>', resident.page)
     assert match, resident.page
     return match.group(1), question_id
 

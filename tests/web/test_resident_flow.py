@@ -149,7 +149,8 @@ def test_without_a_valid_csrf_token_nothing_is_saved(resident):
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "有効期限が切れました" in page and 'name="answer-day" value="10"' in page  # retry keeps the input
+    assert "有効期限が切れました" in page and 'href="/"' in page  # a plain page with a way back
+    assert 'value="10"' not in page and 'name="answer-day"' not in page  # nothing sent is echoed (see tests/security)
 
 
 def test_language_switch_sets_html_lang_and_returns_to_the_same_page(resident):

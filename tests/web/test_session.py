@@ -20,7 +20,7 @@ def stored(app):
 def test_reading_pages_does_not_rewrite_the_session_and_the_cookie_is_sent_once(app):
     resident = Resident(app.test_client())
     first = resident.get("/okuyami/")
-    assert "Set-Cookie" in first.headers  # the form's CSRF secret starts the session
+    assert "Set-Cookie" in first.headers  # the form's CSRF secret, in its own cookie until something is stored
     resident.start("okuyami")
     question_id = resident.current_question()
     resident.answer("okuyami", question_id, OKUYAMI_78[question_id])

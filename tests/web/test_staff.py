@@ -19,6 +19,17 @@ from .test_resident_flow import OKUYAMI_78
 KEY = base64.b64encode(bytes(range(32))).decode()
 OTHER_KEY = base64.b64encode(bytes(range(50, 82))).decode()
 PASSWORD = "correct horse battery"
+STAFF_ON = {"KIOSK_STAFF_ACCESS": "on"}  # a home-mode server with the staff screens on (they are off by default)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path, **STAFF_ON)
+
+
+def case_id_of(app, location: str) -> int:
+    """The case's row id (what the audit log records) from a staff URL, which names it by its public id."""
+    return services(app).cases.by_public_id(location.rsplit("/", 1)[1]).id
 
 
 def resident_with_slip(app, prefill=True):
@@ -97,11 +108,12 @@ def test_reference_slip_qr_decodes_and_staff_open_the_case_with_the_prefill(app)
     assert "後期高齢者医療 資格喪失届" in page and "世帯主変更届" in page
     assert "山田 太郎" in page and "ヤマダ タロウ" in page and "1968-04-21" in page and "186-0002" in page
     assert "亡くなった方が" in page  # reasons are shown
-    case_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    location = response.headers["Location"]
+    case_id = case_id_of(app, location)
     # The typed reference code opens the same case, however it is typed.
     response = scan(clerk, code.lower().replace("-", " "))
-    assert response.headers["Location"].endswith(f"/staff/cases/{case_id}")
-    forms = clerk.get(f"/staff/cases/{case_id}/forms")
+    assert response.headers["Location"] == location
+    forms = clerk.get(f"{location}/forms")
     assert forms.status_code == 200 and "山田 太郎" in clerk.page
     actions = audit_actions(app)
     assert ("view", "clerk", case_id) in actions and ("print", "clerk", case_id) in actions
@@ -147,13 +159,13 @@ def test_sealed_slip_carries_the_case_to_a_counter_with_no_connection(tmp_path):
     assert payload.startswith("S") and "受付番号" not in resident.page
     with services(home).database.session() as db:
         assert db.scalars(select(Case)).all() == []  # nothing stored on the internet side
-    counter = make_app(tmp_path / "counter", **sealed)
+    counter = make_app(tmp_path / "counter", **sealed, **STAFF_ON)
     clerk = staff_client(counter)
     response = scan(clerk, payload)
     assert response.status_code == 302
     clerk.get(response.headers["Location"])
     assert "山田 太郎" in clerk.page and "後期高齢者医療 資格喪失届" in clerk.page
-    other = make_app(tmp_path / "other", KIOSK_SLIP_MODE="sealed", KIOSK_SEAL_KEYS=f"2026a:{OTHER_KEY}")
+    other = make_app(tmp_path / "other", KIOSK_SLIP_MODE="sealed", KIOSK_SEAL_KEYS=f"2026a:{OTHER_KEY}", **STAFF_ON)
     other_clerk = staff_client(other)
     response = scan(other_clerk, payload)
     assert response.status_code == 422 and "山田" not in other_clerk.page
@@ -163,7 +175,7 @@ def test_an_expired_slip_is_refused_with_its_date(tmp_path, monkeypatch):
     sealed = {"KIOSK_SLIP_MODE": "sealed", "KIOSK_SEAL_KEYS": f"2026a:{KEY}", "KIOSK_SLIP_VALID_DAYS": "1"}
     home = make_app(tmp_path / "home", **sealed)
     payload = decode_slip(resident_with_slip(home, prefill=False).page)
-    counter = make_app(tmp_path / "counter", **sealed)
+    counter = make_app(tmp_path / "counter", **sealed, **STAFF_ON)
     clerk = staff_client(counter)
     import kiosk.slip.sealed as sealed_module
 
@@ -186,15 +198,17 @@ def test_only_admins_see_the_audit_log(app):
     assert "操作の記録" in boss.page and "login" in boss.page
 
 
-def test_repeated_login_failures_lock_the_account(app):
+def test_repeated_login_failures_slow_further_tries_down(app):
+    # Changed by design (issue 12): no hard 15-minute lock that anyone could trigger by typing a clerk's name, but
+    # a wait that doubles with each failure after the first five (tests/security/test_staff.py has the attacks).
     services(app).staff.add("clerk", PASSWORD, "staff")
     client = Resident(app.test_client())
     client.get("/staff/login")
-    for _ in range(5):
+    for _ in range(6):
         client.post("/staff/login", {"name": "clerk", "password": "wrong password"})
     response = client.post("/staff/login", {"name": "clerk", "password": PASSWORD})
-    assert response.status_code == 422 and "15分間ログインできません" in client.page
-    assert sum(1 for action, _, _ in audit_actions(app) if action == "login_failed") == 5
+    assert response.status_code == 429 and "しばらくログインできません" in client.page
+    assert sum(1 for action, _, _ in audit_actions(app) if action == "login_failed") == 6
 
 
 def test_login_without_a_csrf_token_is_rejected(app):
@@ -207,9 +221,9 @@ def test_marking_a_procedure_done_is_shared_and_audited(app):
     resident = resident_with_slip(app, prefill=False)
     clerk = staff_client(app)
     location = scan(clerk, decode_slip(resident.page)).headers["Location"]
-    case_id = int(location.rsplit("/", 1)[1])
+    case_id = case_id_of(app, location)
     clerk.get(location)
-    response = clerk.post(f"/staff/cases/{case_id}/procedures/setainushi_henko", {"status": "done"},
+    response = clerk.post(f"{location}/procedures/setainushi_henko", {"status": "done"},
                           headers={"HX-Request": "true"})
     assert "済" in response.get_data(as_text=True) and "<html" not in response.get_data(as_text=True)
     other = staff_client(app, role="admin")
@@ -242,7 +256,7 @@ def test_staff_add_reads_the_password_from_standard_input_and_purge_deletes_old_
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["staff", "add", "short", "--role", "staff"], input="abc\n")
     assert result.exit_code == 2 and "10文字以上" in result.output
-    app = make_app(tmp_path, reset=False, KIOSK_DATABASE_URL=url)
+    app = make_app(tmp_path, reset=False, KIOSK_DATABASE_URL=url, **STAFF_ON)
     user, outcome = services(app).staff.authenticate("suzuki", PASSWORD)
     assert outcome == "ok" and user.role == "admin"
     resident_with_slip(app, prefill=False)

@@ -1,0 +1,46 @@
+"""Limits on what anyone can write without an account: 「職員を呼ぶ」 and the read-aloud failure report.
+
+Both put a line on the staff dashboard, so they exist only on a counter tablet (kiosk mode; 404 on a home
+server facing the internet) and are rate-limited per client address with Flask-Limiter. The counts live in
+KIOSK_RATE_LIMIT_STORAGE: `memory://` keeps them in each server process (a process of `kiosk serve --workers N`
+lets through up to N times the limit), `redis://host:6379` shares them between every process and server. If
+Redis cannot be reached, the counts fall back to memory instead of refusing the call.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, request
+from flask_limiter import Limiter
+
+STAFF_CALL_LIMIT = "5 per minute;30 per hour"
+"""「職員を呼ぶ」 per address: a resident who presses again and again still calls staff once a few seconds."""
+SPEECH_REPORT_LIMIT = "3 per minute;20 per hour"
+"""「読み上げが使えません」 reports per address (speech.js sends one per failure)."""
+
+
+def client_address() -> str:
+    """The client's address as the app sees it: the peer, or what KIOSK_PROXY_HOPS trusted proxies forwarded."""
+    return request.remote_addr or "unknown"
+
+
+def not_on_a_kiosk() -> bool:
+    """Whether this server is not a counter tablet (the limited routes answer 404 there, uncounted)."""
+    return bool(current_app.config["KIOSK_MODE"] != "kiosk")
+
+
+def kiosk_only() -> None:
+    """404 unless this server is a counter tablet."""
+    if not_on_a_kiosk():
+        abort(404)
+
+
+limiter = Limiter(client_address, default_limits=[], headers_enabled=True, in_memory_fallback_enabled=True)
+"""One limiter, as Flask-Limiter is meant to be used: each app's init_app gives it that app's storage (one app per
+server process, as `kiosk serve` runs it; where a process makes several apps, as tests do, the last one's counts)."""
+
+
+def init_app(app: Flask) -> None:
+    """Count in the configured storage (a fresh memory store per app when `memory://`)."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["KIOSK_RATE_LIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    limiter.init_app(app)
