@@ -49,7 +49,10 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(self.engine.execution_options(**{_READ_ONLY: True}))
+        self.reads: Engine = self.engine.execution_options(**{_READ_ONLY: True})
+        """The engine for Core reads (`with database.reads.connect() as connection:`), which on SQLite leave
+        the write lock to writers."""
+        self._read_sessions = sessionmaker(self.reads)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

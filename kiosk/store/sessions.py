@@ -8,7 +8,8 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .database import Database
 from .models import ResidentSession, ResumeCode
@@ -54,8 +55,10 @@ class SessionStore:
         if not _SESSION_ID.fullmatch(session_id):  # not one of ours (PostgreSQL refuses NUL in a query)
             return None
         query = select(ResidentSession.data, ResidentSession.expires_at).where(ResidentSession.id == session_id)
-        with self.database.read() as db:
-            row = db.execute(query).first()
+        # Core, not an ORM session: read on every request, where the unit of work only added cost (about a
+        # fifth of a question page, docs/benchmarks.md).
+        with self.database.reads.connect() as connection:
+            row = connection.execute(query).first()
         if row is None:
             return None
         data, expires_at = row[0], aware_utc(row[1])
@@ -77,16 +80,12 @@ class SessionStore:
         if data.get("resume_until"):
             expires_at = max(expires_at, datetime.fromisoformat(data["resume_until"]))
         values = {"data": data, "updated_at": moment, "expires_at": expires_at}
-        # Update, else insert: only the browser that was sent a new id can save it, and it is sent with the
-        # response of the request that first saves it, so two requests never insert the same id.
+        # One statement, insert or update (both SQLite and PostgreSQL have INSERT … ON CONFLICT DO UPDATE).
+        dialect = postgresql if self.database.engine.dialect.name == "postgresql" else sqlite
+        row = {"id": session_id, "kind": kind, "mode": mode, "created_at": moment, **values}
+        upsert = dialect.insert(ResidentSession).values(row)
         with self.database.engine.begin() as connection:
-            updated = connection.execute(
-                update(ResidentSession).where(ResidentSession.id == session_id).values(values)
-            )
-            if updated.rowcount == 0:
-                connection.execute(
-                    insert(ResidentSession).values(id=session_id, kind=kind, mode=mode, created_at=moment, **values)
-                )
+            connection.execute(upsert.on_conflict_do_update(index_elements=[ResidentSession.id], set_=values))
 
     def extend(self, session_id: str, lifetime: timedelta) -> None:
         """Keep an unchanged session alive for `lifetime` from now, without rewriting its data."""

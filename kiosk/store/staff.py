@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from .database import Database
 from .models import AuditEntry, StaffUser
@@ -59,6 +58,9 @@ def password_problem(name: str, password: str) -> str | None:
     folded_name = name.strip().casefold()
     if len(folded_name) >= MIN_NAME_IN_PASSWORD and folded_name in password.casefold():
         return "パスワードに職員名（ログイン名）を含めないでください。"
+    # Imported here: its dictionaries take about 13 MB, needed only when a password is set, never by a worker.
+    from zxcvbn import zxcvbn
+
     with _zxcvbn_lock:
         estimate = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=[name, "kiosk", "staff", "madoguchi"])
     if estimate["score"] >= MIN_PASSWORD_SCORE:
