@@ -1,5 +1,6 @@
 """The reference: a bare Flask app answering "hello", served as `kiosk serve` serves the app — through
-kiosk.serve.run_gunicorn, so with the same kiosk/gunicorn.conf.py (workers, threads, keep-alive, access log, hooks).
+kiosk.serve.run_gunicorn, so with the same kiosk/gunicorn.conf.py (workers, threads, keep-alive, hooks), and with the
+app's own access log (kiosk.logs), which the app writes instead of gunicorn.
 
     python -m tests.bench.hello --port 8001          # workers and threads as gunicorn.conf.py sets them
 """
@@ -10,9 +11,11 @@ import argparse
 
 from flask import Flask
 
+from kiosk.logs import init_app as init_access_log
 from kiosk.serve import run_gunicorn
 
 app = Flask(__name__)
+init_access_log(app)
 
 
 @app.get("/")
