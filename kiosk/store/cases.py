@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..engine.answer_set import Answers
@@ -124,19 +125,19 @@ class CaseStore:
     def set_status(self, case_id: int, procedure_id: str, status: str, staff: str) -> None:
         """Mark a procedure 未 (todo) or 済 (done); the last writer wins per procedure, never per case."""
         moment = now()
+        values = {"status": status, "updated_by": staff, "updated_at": moment}
+        # One statement, insert or update: two counters marking the same procedure at once never collide.
+        dialect = postgresql if self.database.engine.dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(CaseProcedure).values(case_id=case_id, procedure_id=procedure_id, **values)
         with self.database.session() as db:
-            row = db.get(CaseProcedure, (case_id, procedure_id))
-            if row is None:
-                row = CaseProcedure(case_id=case_id, procedure_id=procedure_id)
-                db.add(row)
-            row.status = status
-            row.updated_by = staff
-            row.updated_at = moment
+            db.execute(upsert.on_conflict_do_update(
+                index_elements=[CaseProcedure.case_id, CaseProcedure.procedure_id], set_=values))
             db.add(AuditEntry(at=moment, staff=staff, action="status", case_id=case_id,
                               detail=f"{procedure_id}={status}"))
 
     def today(self, start_of_day: datetime) -> list[Case]:
         """Cases created since `start_of_day`, newest first."""
+        start_of_day = start_of_day.astimezone(UTC)  # stored in UTC: SQLite compares the text as written
         with self.database.read() as db:
             query = select(Case).where(Case.created_at >= start_of_day).order_by(Case.created_at.desc())
             return list(db.scalars(query).all())
@@ -156,6 +157,11 @@ class CaseStore:
         with self.database.read() as db:
             query = select(StaffCall).where(StaffCall.answered_at.is_(None)).order_by(StaffCall.created_at)
             return list(db.scalars(query).all())
+
+    def call(self, call_id: int) -> StaffCall | None:
+        """One 「職員を呼ぶ」 call (answered or not), or None once purged."""
+        with self.database.read() as db:
+            return db.get(StaffCall, call_id)
 
     def answer_call(self, call_id: int, staff: str) -> None:
         """Mark a call answered."""

@@ -1,22 +1,27 @@
-"""Failed attempts counted per key in the database, with a delay that grows with each failure.
+"""Attempts counted per key in the database, with a delay that grows with each failure.
 
-Guessing a resume code or a staff password must not get faster with more server processes or with a fresh
-cookie per try: the count lives in the shared database, per code, per account and per client address. The
-first few failures are free (a typo); after that each failure blocks the key for twice as long as the last,
-up to a ceiling, and a success clears it. Nothing here says whether a key exists: unknown names and codes are
-counted like known ones.
+Guessing a resume code or a staff password must not get faster with more server processes, with a fresh cookie
+per try, or with many tries sent at once: the count lives in the shared database, per code, per account and per
+client address, and an attempt is counted BEFORE it is checked, in the same locked transaction that decides
+whether it may go ahead; a success gives its count back. The first few failures are free (a typo); after that
+each failure blocks the key for twice as long as the last, up to a ceiling. Nothing here says whether a key
+exists: unknown names and codes are counted like known ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .database import Database
 from .models import Throttle
 from .sessions import aware_utc, now
+
+Counted = Sequence[tuple[str, "Policy"]]
 
 
 @dataclass(frozen=True)
@@ -36,39 +41,79 @@ class Policy:
 
 
 class ThrottleStore:
-    """Count failures per key; tell how long a key must still wait."""
+    """Count attempts per key; tell how long a key must still wait."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def wait(self, key: str) -> timedelta:
-        """How long `key` is still blocked (zero when it may try now)."""
-        with self.database.read() as db:
-            row = db.get(Throttle, key)
-            if row is None or row.blocked_until is None:
-                return timedelta(0)
-            return max(timedelta(0), aware_utc(row.blocked_until) - now())
+    def attempt(self, counted: Counted, watched: Counted = ()) -> timedelta:
+        """Count one attempt under every key of `counted` and, when it may go ahead, return zero; when a key is
+        blocked, count nothing and return how long it must still wait.
 
-    def fail(self, key: str, policy: Policy) -> timedelta:
-        """Count a failure; returns how long the key is now blocked."""
+        `watched` keys (an account attacked from many places) are counted too, but block only callers whose own
+        `counted` keys have failed before: a clerk at a clean address is never kept out by someone else."""
         moment = now()
-        with self.database.session() as db:
-            row = db.get(Throttle, key)
-            if row is None:
-                row = Throttle(key=key, failures=0, updated_at=moment)
-                db.add(row)
-            row.failures += 1
-            row.updated_at = moment
-            delay = policy.delay_after(row.failures)
-            row.blocked_until = moment + delay if delay else None
-            return delay
+        everything = sorted({*counted, *watched}, key=lambda pair: pair[0])  # one lock order: no deadlocks
+        with self.database.engine.begin() as connection:
+            rows = {key: self._locked_row(connection, key, moment) for key, _ in everything}
+            own_failures = any(rows[key].failures for key, _ in counted)
+            blocking = [key for key, _ in counted] + ([key for key, _ in watched] if own_failures else [])
+            wait = max((_remaining(rows[key].blocked_until, moment) for key in blocking), default=timedelta(0))
+            if wait:
+                return wait
+            for key, policy in everything:
+                failures = rows[key].failures + 1
+                delay = policy.delay_after(failures)
+                connection.execute(
+                    update(Throttle)
+                    .where(Throttle.key == key)
+                    .values(failures=failures, blocked_until=moment + delay if delay else None, updated_at=moment)
+                )
+        return timedelta(0)
+
+    def succeeded(self, counted: Counted, cleared: Sequence[str] = ()) -> None:
+        """The attempt counted under `counted` succeeded: give its count back; forget `cleared` keys entirely."""
+        moment = now()
+        with self.database.engine.begin() as connection:
+            for key, policy in counted:
+                row = self._locked_row(connection, key, moment)
+                failures = max(0, row.failures - 1)
+                blocked = row.blocked_until if policy.delay_after(failures) else None
+                connection.execute(
+                    update(Throttle).where(Throttle.key == key).values(failures=failures, blocked_until=blocked)
+                )
+            if cleared:
+                connection.execute(delete(Throttle).where(Throttle.key.in_(cleared)))
 
     def clear(self, key: str) -> None:
-        """Forget a key's failures (after a success)."""
-        with self.database.session() as db:
-            db.execute(delete(Throttle).where(Throttle.key == key))
+        """Forget a key's failures."""
+        with self.database.engine.begin() as connection:
+            connection.execute(delete(Throttle).where(Throttle.key == key))
+
+    def wait(self, key: str) -> timedelta:
+        """How long `key` is still blocked (zero when it may try now)."""
+        with self.database.reads.connect() as connection:
+            blocked_until = connection.execute(select(Throttle.blocked_until).where(Throttle.key == key)).scalar()
+        return _remaining(blocked_until, now())
 
     def purge(self, older_than: datetime) -> int:
         """Forget keys not tried since `older_than`."""
         with self.database.engine.begin() as connection:
             return connection.execute(delete(Throttle).where(Throttle.updated_at < older_than)).rowcount
+
+    def _locked_row(self, connection: Connection, key: str, moment: datetime) -> Throttle:
+        """The key's row, made if missing, locked for this transaction (on SQLite the transaction began with
+        BEGIN IMMEDIATE and holds the database's write lock; on PostgreSQL the row is locked FOR UPDATE)."""
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        connection.execute(
+            dialect.insert(Throttle).values(key=key, failures=0, blocked_until=None, updated_at=moment)
+            .on_conflict_do_nothing(index_elements=[Throttle.key])
+        )
+        row = connection.execute(select(Throttle).where(Throttle.key == key).with_for_update()).one()
+        return Throttle(key=row.key, failures=row.failures, blocked_until=row.blocked_until, updated_at=row.updated_at)
+
+
+def _remaining(blocked_until: datetime | None, moment: datetime) -> timedelta:
+    if blocked_until is None:
+        return timedelta(0)
+    return max(timedelta(0), aware_utc(blocked_until) - moment)

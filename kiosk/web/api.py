@@ -19,6 +19,7 @@ from ..store.sessions import new_session_id
 from . import state
 from .api_models import AnswerQuestion, Event, Progress, StartSession
 from .api_models import Question as QuestionJson
+from .limits import API_SESSION_LIMIT, limiter
 from .openapi import openapi_document
 from .templating import option_label
 
@@ -167,6 +168,7 @@ def events() -> Response:
 
 
 @bp.post("/sessions")
+@limiter.limit(API_SESSION_LIMIT)
 def start_session() -> Reply:
     """Start answering the questions of one event."""
     body = _body(START_SESSION)

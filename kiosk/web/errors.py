@@ -34,6 +34,11 @@ class DatabaseUnavailable(Exception):
     """The session could not be loaded because the database is down."""
 
 
+def _route() -> str:
+    """The matched route's template (/api/v1/sessions/<session_id>): never the path, whose ids are credentials."""
+    return request.url_rule.rule if request.url_rule is not None else "-"
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for HTTP errors, CSRF failures and an unavailable database."""
 
@@ -54,12 +59,12 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError) -> Any:
         if not _database_reachable():  # the session holding the token could not be saved: it is the outage
             return _unavailable_response(retry=False)
-        log.info("csrf rejected path=%s", request.path)
+        log.info("csrf rejected route=%s", _route())
         return _refused(400)
 
     @app.errorhandler(CrossSiteRequest)
     def cross_site(error: CrossSiteRequest) -> Any:
-        log.info("cross-site request refused path=%s", request.path)
+        log.info("cross-site request refused route=%s", _route())
         if _wants_json():
             return jsonify(error="cross_site_request", message="ほかのサイトからの送信は受け付けません。"), 403
         return _refused(403)
@@ -67,7 +72,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError) -> Any:
         # No personal data in the log: only the kind of failure and the path.
-        log.error("database unavailable path=%s error=%s", request.path, type(error.orig).__name__)
+        log.error("database unavailable route=%s error=%s", _route(), type(error.orig).__name__)
         return _unavailable_response()
 
     @app.errorhandler(SecurityError)
@@ -89,7 +94,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
-        log.exception("unexpected error path=%s", request.path)
+        log.exception("unexpected error route=%s", _route())
         if _wants_json():
             return jsonify(error="internal_error", message="問題が起きました。職員にお声がけください。"), 500
         return render_template("errors/generic.html", status=500, minimal=True), 500

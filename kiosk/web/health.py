@@ -9,11 +9,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import services
+from .limits import HEALTH_LIMIT, limiter
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
+@limiter.limit(HEALTH_LIMIT)
 def health() -> Any:
     """200 when everything needed to serve residents works, 503 otherwise. No personal data."""
     checks: dict[str, str] = {}

@@ -16,6 +16,10 @@ STAFF_CALL_LIMIT = "5 per minute;30 per hour"
 """「職員を呼ぶ」 per address: a resident who presses again and again still calls staff once a few seconds."""
 SPEECH_REPORT_LIMIT = "3 per minute;20 per hour"
 """「読み上げが使えません」 reports per address (speech.js sends one per failure)."""
+API_SESSION_LIMIT = "20 per minute;200 per hour"
+"""New API sessions per address: each stores a row for a couple of hours, so an anonymous flood is a write flood."""
+HEALTH_LIMIT = "120 per minute"
+"""/health per address: it takes the database's write lock to check writes, so it must not be a way to stall them."""
 
 
 def client_address() -> str:

@@ -36,7 +36,9 @@ NOT_NOW = Reply("not_asked: the question is not asked now; invalid_answer: the a
 ROUTES = [
     Operation("get", "/events", "listEvents", "List the life events", {200: Reply("The events", Events)}),
     Operation("post", "/sessions", "startSession", "Start a session for an event",
-              {201: PROGRESS, 400: BAD_REQUEST, 404: Reply("unknown_event: no such event", Error), **UNAVAILABLE},
+              {201: PROGRESS, 400: BAD_REQUEST, 404: Reply("unknown_event: no such event", Error),
+               429: Reply("too_many_requests: too many new sessions from this address; wait (Retry-After)", Error),
+               **UNAVAILABLE},
               body=StartSession),
     Operation("get", "/sessions/{session_id}", "getSession", "Get a session's progress and current question",
               {200: PROGRESS, **NO_SESSION}),

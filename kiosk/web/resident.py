@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_htmx import HTMX
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
 from ..engine import AnswerError, Progress, parse_answer
@@ -272,22 +273,72 @@ def display() -> Response:
     return redirect(safe_next(request.form.get("next"), url_for("resident.menu")))
 
 
+STAFF_CALL_KEY = "staff_call"
+"""The session key of this tablet's 「職員を呼ぶ」 call (its row id) while staff have not answered it."""
+
+
+def _session_call() -> StaffCall | None:
+    """The call this tablet's session made, if it is still on record."""
+    call_id = session.get(STAFF_CALL_KEY)
+    if not isinstance(call_id, int):
+        return None
+    return services().cases.call(call_id)
+
+
+def staff_call_state() -> str | None:
+    """"open" while this tablet's call waits for staff, "answered" once a clerk answered it (the key is then
+    dropped, so the next page shows nothing), else None. No database query unless the session made a call."""
+    if current_app.config["KIOSK_MODE"] != "kiosk" or STAFF_CALL_KEY not in session:
+        return None
+    call = _session_call()
+    if call is not None and call.answered_at is None:
+        return "open"
+    session.pop(STAFF_CALL_KEY, None)
+    return "answered" if call is not None else None
+
+
+def _toolbar_call_state() -> str | None:
+    """staff_call_state for the toolbar, which error pages show too: with the database gone, no message."""
+    try:
+        return staff_call_state()
+    except OperationalError:
+        return None
+
+
+@bp.app_context_processor
+def staff_call_context() -> dict[str, Any]:
+    """The kiosk toolbar asks for the call's state (lazily: only pages with the toolbar pay for it)."""
+    return {"staff_call_state": _toolbar_call_state}
+
+
 @bp.post("/help")
 @limiter.limit(STAFF_CALL_LIMIT, exempt_when=not_on_a_kiosk)
 def call_staff() -> Any:
-    """職員を呼ぶ (counter tablets only): record the call for staff; keep the resident's answers."""
+    """職員を呼ぶ (counter tablets only): record the call for staff; keep the resident's answers. One open call per
+    tablet session: pressing again while staff are on their way returns the same call."""
     kiosk_only()
     page = safe_next(request.form.get("next"), url_for("resident.menu"))
-    database = services().database
-    with database.session() as db:
-        db.add(
-            StaffCall(
-                device=current_app.config["KIOSK_DEVICE"], event=session.get("event"), page=page, created_at=now()
-            )
-        )
+    existing = _session_call()
+    if existing is None or existing.answered_at is not None:
+        call = StaffCall(device=current_app.config["KIOSK_DEVICE"], event=session.get("event"), page=page,
+                         created_at=now())
+        with services().database.session() as db:
+            db.add(call)
+            db.flush()
+            session[STAFF_CALL_KEY] = call.id
     if htmx:
-        return render_template("partials/staff_called.html")
-    return render_template("resident/staff_called.html", back=page)
+        return render_template("partials/staff_called.html", call_state="open")
+    return render_template("resident/staff_called.html", back=page, on_call_page=True)
+
+
+@bp.get("/help/status")
+def staff_call_status() -> Any:
+    """The tablet's call, for its message to poll (htmx, every few seconds while the call is open)."""
+    kiosk_only()
+    call_state = staff_call_state()
+    if call_state == "open":
+        return "", 204  # no change: htmx swaps nothing, so screen readers do not hear the message again
+    return render_template("partials/staff_called.html", call_state=call_state)
 
 
 @bp.post("/<event>/save")
@@ -296,6 +347,8 @@ def save(event: str) -> Response:
     flow = flow_or_404(event)
     current = session
     assert isinstance(current, ServerSession)
+    if not state.answers_for(flow):
+        return redirect(url_for("resident.start", event=flow.id))  # nothing to save (and no stored session yet)
     days = current_app.config["KIOSK_RESUME_DAYS"]
     store = services().sessions
     session["event"] = flow.id
@@ -394,21 +447,22 @@ def resume() -> Any:
         return render_template("resident/resume.html", code=code, error=None)
     throttle = services().throttle
     normalised = normalise_resume_code(code)
-    address_key, code_key = _address_key(), _code_key(normalised) if normalised else None
-    wait = max(throttle.wait(address_key), throttle.wait(code_key) if code_key else timedelta(0))
+    code_key = _code_key(normalised) if normalised else None
+    counted = [(_address_key(), ADDRESS_POLICY), *([(code_key, CODE_POLICY)] if code_key else [])]
+    # Counted before the code is looked up, in one locked step: tries sent all at once are counted too.
+    wait = throttle.attempt(counted)
     if wait:
         return _blocked("resident/resume.html", wait, code=code)
     data, outcome = services().sessions.take_resume_code(code)
     if data is None:
-        wait = throttle.fail(address_key, ADDRESS_POLICY)
-        if code_key:
-            wait = max(wait, throttle.fail(code_key, CODE_POLICY))
         log.info("resume code refused outcome=%s", outcome)
+        wait = max(throttle.wait(key) for key, _ in counted)
         if wait:
             return _blocked("resident/resume.html", wait, code=code)
         return render_template("resident/resume.html", code=code, error=outcome), 422
     assert code_key is not None
-    throttle.clear(code_key)  # the code is gone; its key counts wrong birth dates from now on
+    # The address's try is given back; the code is gone, and its key counts wrong birth dates from now on.
+    throttle.succeeded(counted[:1], cleared=[code_key])
     current = session
     assert isinstance(current, ServerSession)
     restored = {key: data[key] for key in RESTORED if key in data}
@@ -448,15 +502,15 @@ def resume_details() -> Any:
         session.pop(PENDING)
         return redirect(_after_resume())
     typed = request.form.get("birth_date", "")[:40]
-    throttle = services().throttle
-    keys = (_address_key(), str(pending["code_key"]))
-    wait = max(throttle.wait(key) for key in keys)
-    if wait:
-        return _blocked("resident/resume_details.html", wait, typed=typed)
     try:
         birth_date = normalise_field(BIRTH_DATE, typed, state.today())
     except ValueError as exc:  # not a date at all: a typing slip, not a guess
         return render_template("resident/resume_details.html", typed=typed, error=str(exc), page_error=True), 422
+    throttle = services().throttle
+    counted = [(_address_key(), ADDRESS_POLICY), (str(pending["code_key"]), CODE_POLICY)]
+    wait = throttle.attempt(counted)
+    if wait:
+        return _blocked("resident/resume_details.html", wait, typed=typed)
     events = [event for event, date in _applicant_birth_dates(pending["prefill"]).items() if date == birth_date]
     if events:
         session.pop(PENDING)
@@ -464,10 +518,10 @@ def resume_details() -> Any:
             everything = {**session.get(key, {}), **{e: pending[key][e] for e in events if e in pending.get(key, {})}}
             if everything:
                 session[key] = everything
-        throttle.clear(keys[1])
+        throttle.succeeded(counted[:1], cleared=[counted[1][0]])
         return redirect(_after_resume())
     tries = int(pending.get("tries", 0)) + 1
-    wait = max(throttle.fail(keys[0], ADDRESS_POLICY), throttle.fail(keys[1], CODE_POLICY))
+    wait = max(throttle.wait(key) for key, _ in counted)
     if tries >= MAX_BIRTH_DATE_TRIES:
         session.pop(PENDING)  # deleted for good: the answers stay, the details are typed again
         log.info("resume details deleted after wrong birth dates")

@@ -2,7 +2,8 @@
 
 Two kinds of session, each with its own cookie, chosen by the request's path:
 
-- residents (every path outside /staff): `kiosk_session`, SameSite=Lax, Path=/;
+- residents (every path outside /staff): `kiosk_session`, SameSite=Lax, Path=/; with KIOSK_SECURE_COOKIES
+  `__Host-kiosk_session` (and `__Host-kiosk_csrf`);
 - staff (/staff and below): `kiosk_staff`, SameSite=Strict, Path=/staff; with KIOSK_SECURE_COOKIES
   `__Host-kiosk_staff`, which browsers accept only with Secure, no Domain and Path=/ (so the cookie is also sent
   to resident pages, where it is never read: the prefix's guarantee that no other host or plain-HTTP page can
@@ -79,7 +80,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.id_changed = True
 
     def adopt(self, session_id: str, data: dict[str, Any]) -> None:
-        """Continue a saved session (resume code): this browser now holds that session's id."""
+        """This browser now holds `session_id` with `data` (a resume, or a new id for the same data); the row
+        under the old id is deleted when the response is saved."""
         if not self.new and session_id != self.session_id:
             self.rotated_from = self.rotated_from or self.session_id
         self.session_id = session_id
@@ -133,6 +135,9 @@ class ServerSessionInterface(SessionInterface):
                 return Cookies("__Host-kiosk_staff", "__Host-kiosk_staff_csrf", "/", "Strict", True, None)
             root = self.get_cookie_path(app).rstrip("/")
             return Cookies("kiosk_staff", "kiosk_staff_csrf", root + STAFF_PREFIX, "Strict", False, None)
+        if secure:  # the same prefix for residents: no other host or plain-HTTP page can plant a resident's id
+            return Cookies(f"__Host-{self.get_cookie_name(app)}", "__Host-kiosk_csrf", "/",
+                           self.get_cookie_samesite(app) or "Lax", True, None)
         return Cookies(self.get_cookie_name(app), "kiosk_csrf", self.get_cookie_path(app),
                        self.get_cookie_samesite(app) or "Lax", secure, self.get_cookie_domain(app))
 

@@ -21,9 +21,11 @@ from ..slip.case import SlipCase, utc_now
 from ..slip.qr import fits_on_a_slip
 from ..slip.recheck import Note, recheck
 from ..store.cases import CaseRecord, CaseStore, printed_code
+from ..store.sessions import new_session_id
 from . import state
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
+from .session import ServerSession
 from .utterances import heading_only
 
 bp = Blueprint("slip", __name__)
@@ -35,6 +37,12 @@ def _prefill(event: str) -> dict[str, Any]:
 
 
 def _store_prefill(event: str, data: dict[str, Any]) -> None:
+    current = session
+    assert isinstance(current, ServerSession)
+    if "prefill" not in current:
+        # The first personal details: a new session id, so that no id known before (planted, or seen over a
+        # shoulder) ever holds a name or an address.
+        current.adopt(new_session_id(), dict(current))
     everything = dict(session.get("prefill", {}))
     everything[event] = data
     session["prefill"] = everything

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -33,6 +34,8 @@ from ..forms import form_context, forms_for, print_content_security_policy
 from ..slip import SlipError
 from ..slip.scan import read_scan
 from ..store.cases import CaseRecord, printed_code
+from ..store.models import StaffCall
+from ..store.sessions import aware_utc, now
 from ..store.throttle import Policy
 from . import state
 from .resident import htmx
@@ -141,23 +144,21 @@ def login() -> Any:
     status = 200
     if request.method == "POST":
         throttle = services().throttle
-        keys = _throttle_keys(name)
-        blocked = max(throttle.wait(key) for key in keys)
+        pair, address, account = _throttle_keys(name)
+        counted = [(pair, BY_ACCOUNT_AND_ADDRESS), (address, BY_ADDRESS)]
+        # Counted before the password is checked, in one locked step (tries sent all at once are counted too);
+        # the account's count from everywhere slows only addresses that have failed for it themselves.
+        blocked = throttle.attempt(counted, watched=[(account, BY_ACCOUNT)])
         if blocked:
-            services().cases.audit("login_throttled", None)
             error, wait, status = "throttled", _wait_text(blocked), 429
             retry_after = math.ceil(blocked.total_seconds())
         else:
             user, outcome = services().staff.authenticate(name, request.form.get("password", ""))
             if user is not None:
-                pair, _, account = keys
-                throttle.clear(pair)
-                throttle.clear(account)
+                throttle.succeeded([(address, BY_ADDRESS)], cleared=[pair, account])
                 _new_session()
                 login_user(StaffIdentity(user.id, user.name, user.role))
                 return redirect(url_for("staff.dashboard"))
-            for key, policy in zip(keys, (BY_ACCOUNT_AND_ADDRESS, BY_ADDRESS, BY_ACCOUNT), strict=True):
-                throttle.fail(key, policy)
             error, status = outcome, 422
     body = render_template("staff/login.html", error=error, wait=wait, name=name, staff_page=True,
                            page_error=bool(error))
@@ -205,7 +206,7 @@ def _dashboard(error: str | None = None, scanned: str = "") -> Any:
     body = render_template(
         "staff/dashboard.html",
         cases=cases.today(start),
-        calls=cases.open_calls(),
+        calls=_call_rows(cases.open_calls()),
         error=error,
         scanned=scanned,
         staff_page=True,
@@ -317,6 +318,78 @@ def print_forms(public_id: str) -> Response:
     # The forms carry their CSS inline so a saved page or PDF prints alike: allow exactly that CSS.
     response.headers["Content-Security-Policy"] = print_content_security_policy(html)
     return response
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One open 「職員を呼ぶ」 call as the dashboard shows it."""
+
+    id: int
+    device: str
+    page: str
+    at: datetime  # Japan time
+    waiting: str
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored time in Japan time (SQLite gives back naive datetimes, which are UTC)."""
+    return aware_utc(moment).astimezone(JAPAN)
+
+
+def _waiting_text(since: datetime, moment: datetime) -> str:
+    """「1分未満」「12分」「1時間5分」: how long the resident has been waiting."""
+    t = state.translator()
+    minutes = max(0, int((moment - since).total_seconds() // 60))
+    if minutes < 1:
+        return t.ui("staff.calls.waiting_under_a_minute")
+    if minutes < 60:
+        return t.ui("staff.calls.waiting_minutes", minutes=minutes)
+    return t.ui("staff.calls.waiting_hours", hours=minutes // 60, minutes=minutes % 60)
+
+
+def page_label(page: str) -> str:
+    """Where the resident is, readably: 「おくやみ：質問「…」」 for a question path, else the stored text."""
+    if not page.startswith("/"):
+        return page  # not a page: a report such as 「読み上げが使えません」
+    t = state.translator()
+    parts = [part for part in urlsplit(page).path.split("/") if part]
+    if not parts:
+        return t.ui("staff.calls.page.menu")
+    flow = services().content.flows.get(parts[0])
+    if flow is None:
+        return page
+    rest = parts[1:]
+    if not rest:
+        where = t.ui("staff.calls.page.start")
+    elif len(rest) == 2 and rest[0] == "questions" and rest[1] in flow.question_map:
+        where = t.ui("staff.calls.page.question", question=flow.question_map[rest[1]].text)
+    elif rest in (["check"], ["result"]):
+        where = t.ui(f"staff.calls.page.{rest[0]}")
+    else:
+        where = "/" + "/".join(rest)
+    return f"{flow.title}：{where}"
+
+
+def _call_rows(calls: list[StaffCall]) -> list[CallRow]:
+    moment = now()
+    return [
+        CallRow(id=call.id, device=call.device, page=page_label(call.page), at=local_time(call.created_at),
+                waiting=_waiting_text(local_time(call.created_at), moment))
+        for call in calls
+    ]
+
+
+@bp.get("/calls")
+def calls() -> Any:
+    """The open calls alone: the dashboard polls this fragment (htmx, every few seconds), reading the database, so
+    a call made through any server process appears. Logged out meanwhile: the whole page goes to the login."""
+    if not current_user.is_authenticated:
+        if not htmx:
+            return login_manager.unauthorized()
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = url_for("staff.login")
+        return response
+    return render_template("staff/_calls.html", calls=_call_rows(services().cases.open_calls()))
 
 
 @bp.post("/calls/<int:call_id>/answer")

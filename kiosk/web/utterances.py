@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine import Result
 from ..engine.localize import format_date
 from ..engine.model import Flow, Question
-from ..engine.resolver import GROUP_LABELS
+from ..engine.resolver import GROUP_LABELS, Stop
 from . import state
 from .templating import option_label
 
@@ -48,14 +48,33 @@ def for_question(flow: Flow, question: Question) -> list[str]:
 
 
 def for_result(result: Result) -> list[str]:
-    """The result: each counter, each procedure with its deadline and reasons, then the checklist."""
+    """The result, summary first (as the page shows it): the counts, each counter with its required procedures and
+    their dates, the slip; then every counter again with each procedure's deadline and reasons; then the checklist.
+    """
     t = state.translator()
     required = [p for p in result.procedures if not p.conditional]
-    texts = [t.ui("result.title"), t.ui("result.summary", count=len(required))]
-    for stop in result.stops:
+    maybe = len(result.procedures) - len(required)
+    summary = t.ui("result.summary", count=len(required))
+    if maybe:
+        summary += " " + t.ui("result.summary_maybe", maybe=maybe)
+    texts = [t.ui("result.title"), summary, t.ui("result.items_count", count=len(result.checklist))]
+
+    def where(stop: Stop) -> str:
         place = result.place_dict(stop.place_id, t)
-        texts.append(" ".join(str(place[k]) for k in ("name", "floor", "window") if place and place.get(k))
-                     if place else t.phrase(*GROUP_LABELS[stop.group]))
+        return (" ".join(str(place[k]) for k in ("name", "floor", "window") if place.get(k))
+                if place else t.phrase(*GROUP_LABELS[stop.group]))
+
+    for stop in result.stops:
+        procs = [proc for proc in stop.procedures if not proc.conditional]
+        if procs:
+            texts.append(where(stop))
+        for proc in procs:
+            title = t.content(f"procedure.{proc.id}.short", proc.procedure.short)
+            due = format_date(proc.deadline.date, t) if proc.deadline.date else proc.deadline.describe(t)
+            texts.append(f"{title}。{t.ui('result.deadline')}。{due}")
+    texts.append(t.ui("result.slip_intro"))
+    for stop in result.stops:
+        texts.append(where(stop))
         for proc in stop.procedures:
             title = t.content(f"procedure.{proc.id}.short", proc.procedure.short)
             if proc.conditional:

@@ -150,6 +150,10 @@ def _csrf(html: str) -> str:
 
 
 def _form_pairs(question_type: str, value: Any) -> list[tuple[str, str]]:
+    if value == "unknown" and question_type in ("date", "number"):
+        return [("unknown", "1")]  # the 「わからない」 button
+    if value == "unknown" and question_type == "multiple":
+        return [("answer", "unknown")]
     if question_type == "date":
         year, month, day = date_parts(value)
         return [("answer-year", year), ("answer-month", month), ("answer-day", day)]

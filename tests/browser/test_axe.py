@@ -128,5 +128,8 @@ def test_kiosk_result_and_question_with_large_text(kiosk: Page, kiosk_site: Site
         kiosk.click(".toolbar form button[aria-pressed]")
     assert kiosk.get_attribute("html", "class") == "large-text"
     assert_no_axe_violations(kiosk, "the kiosk result page with large text")
+    kiosk.click(".procedure summary >> nth=0")
+    kiosk.click("#checklist summary")
+    assert_no_axe_violations(kiosk, "the kiosk result page with large text, a procedure and the checklist open")
     kiosk.goto("/okuyami/questions/deceased_insurance")
     assert_no_axe_violations(kiosk, "a kiosk question with large text")

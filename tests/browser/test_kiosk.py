@@ -130,10 +130,10 @@ def test_call_staff_is_in_the_same_place_on_every_page_and_keeps_the_answers(kio
 
     fill_answer(kiosk, "yes_no", "yes")  # chosen, not yet sent
     url = kiosk.url
-    live = kiosk.locator("#live")
+    live = kiosk.locator("#staff-call")
     assert live.inner_text().strip() == ""
     kiosk.click(".toolbar button:has-text('職員を呼ぶ')")
-    expect(live).to_contain_text("職員を呼びました")
+    expect(live).to_contain_text("職員が向かいます")  # shown, and read out (tests/browser/test_staff_call.py)
     assert live.get_attribute("role") == "status"
     assert kiosk.url == url
     assert kiosk.is_checked('input[name="answer"][value="yes"]'), "the chosen answer is kept"

@@ -104,5 +104,17 @@ def test_with_redis_every_server_process_shares_the_counts(tmp_path):
     address = f"2001:db8::{secrets.token_hex(2)}"  # counts of earlier runs stay in Redis for an hour
     statuses = [call_staff(app, address=address)[1].status_code for app in (first, second) * 4]
     assert statuses[:5] == [200] * 5 and statuses[5:] == [429] * 3, statuses
-    with services(first).database.read() as db:
-        assert db.scalar(select(func.count()).select_from(StaffCall)) == 3
+    calls = 0
+    for app in {services(app).database.url: app for app in (first, second)}.values():  # PostgreSQL: one database
+        with services(app).database.read() as db:
+            calls += db.scalar(select(func.count()).select_from(StaffCall))
+    assert calls == 5  # the five calls let through, over both "processes"
+
+
+def test_api_sessions_are_limited_per_address(tmp_path):
+    app = make_app(tmp_path)
+    client = app.test_client()
+    statuses = [client.post("/api/v1/sessions", json={"event": "okuyami"}).status_code for _ in range(25)]
+    assert statuses[:20] == [201] * 20 and set(statuses[20:]) == {429}
+    refused = client.post("/api/v1/sessions", json={"event": "okuyami"})
+    assert refused.get_json()["error"] == "too_many_requests" and "Retry-After" in refused.headers

@@ -181,3 +181,20 @@ def test_the_staff_login_page_stores_nothing_until_the_clerk_logs_in(tmp_path):
         assert client.get("/staff/").status_code == 302
         assert client.get("/staff/login").status_code == 200
     assert session_rows(app) == 0
+
+
+def test_the_first_personal_details_get_a_new_session_id(tmp_path):
+    app = make_app(tmp_path)
+    resident = Resident(app.test_client())
+    resident.start("okuyami")
+    resident.answer_all("okuyami", OKUYAMI_78)
+    before = resident.client.get_cookie("kiosk_session").value
+    resident.get("/okuyami/prefill/applicant")
+    response = resident.post("/okuyami/prefill/applicant", {
+        "name": "山田 太郎", "name_kana": "ヤマダ タロウ", "birth_date": "1968-04-21", "postal_code": "",
+        "address": "東京都国立市東1-2-3", "phone": "090-1234-5678", "relationship": "child"})
+    assert response.status_code == 302
+    after = resident.client.get_cookie("kiosk_session").value
+    assert after != before
+    assert services(app).sessions.load(before) is None  # the old id holds nothing any more
+    assert "山田" in str(services(app).sessions.load(after))

@@ -29,7 +29,7 @@ def test_calling_staff_is_recorded_and_keeps_the_answers(kiosk_app):
     response = resident.post(
         "/help", {"next": "/okuyami/questions/deceased_resident_here"}, headers={"HX-Request": "true"}
     )
-    assert "職員を呼びました" in response.get_data(as_text=True)
+    assert "職員が向かいます" in response.get_data(as_text=True)
     with services(kiosk_app).database.session() as db:
         calls = db.scalars(select(StaffCall)).all()
     assert [(c.device, c.event, c.page) for c in calls] == [

@@ -67,6 +67,21 @@ def test_the_result_reads_deadlines_and_reasons(kiosk_app):
     assert any(text.startswith("亡くなった方が") for text in spoken)
 
 
+def test_the_result_reads_the_summary_first(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.start("okuyami")
+    resident.answer_all("okuyami", OKUYAMI_78)
+    resident.get("/okuyami/result")
+    spoken = items(resident.page)
+    assert spoken[0] == "必要な手続き" and re.fullmatch(r"必要な手続きは\d+件です。", spoken[1])
+    assert re.fullmatch(r"持ち物は\d+点です。", spoken[2])
+    # The procedures with their dates, then the slip, all before the first reason.
+    slip = spoken.index("窓口で見せる受付票を作ると、職員が書類を印刷します。窓口で書く必要がなくなります。")
+    first_reason = next(i for i, text in enumerate(spoken) if text.startswith("亡くなった方が"))
+    assert "後期高齢者医療制度をやめる手続き。期限。2026年5月23日（土）" in spoken[:slip]
+    assert slip < first_reason
+
+
 def test_a_saturated_speech_service_answers_503_not_a_hang(kiosk_app, monkeypatch):
     resident = Resident(kiosk_app.test_client())
     resident.start("okuyami")

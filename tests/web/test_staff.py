@@ -286,3 +286,20 @@ def test_two_families_with_the_same_answers_each_see_their_own_details(app):
         clerk.get(second_case)
         assert "佐藤 花子" in clerk.page and "山田" not in clerk.page
     assert [action for action, _, _ in audit_actions(app)].count("view") == 4  # every view is audited
+
+
+def test_the_dashboard_lists_a_case_made_early_in_the_morning_in_japan(app):
+    # 08:45 in Japan is 23:45 UTC the day before: still "today" at the counter.
+    from kiosk.clock import JAPAN
+    from kiosk.slip.reference import format_reference_code
+
+    resident = resident_with_slip(app, prefill=False)
+    early = datetime(2026, 5, 12, 8, 45, tzinfo=JAPAN)
+    with services(app).database.session() as db:
+        case = db.scalars(select(Case)).one()
+        case.created_at = early.astimezone(UTC)  # as the store writes it
+        code = case.reference_code
+    assert resident.page
+    clerk = staff_client(app)
+    clerk.get("/staff/")
+    assert format_reference_code(code) in clerk.page
