@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from .conditions import UNKNOWN, AnswerValue
-from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, japanese_date, parse_resident_date
+from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, japanese_date, missing_day, parse_resident_date
 from .errors import AnswerError
 from .localize import phrase
 from .model import Question
@@ -27,6 +27,7 @@ NOT_A_NUMBER = phrase("answer_error.not_a_number", "数字で入力してくだ�
 TOO_SMALL = phrase("answer_error.too_small", "{min}{unit}以上の数を入力してください")
 TOO_LARGE = phrase("answer_error.too_large", "{max}{unit}以下の数を入力してください")
 NOT_A_DATE = phrase("answer_error.not_a_date", "ある日付を入力してください（例: 2026年5月1日）")
+NO_SUCH_DAY = phrase("answer_error.no_such_day", "{month}月{day}日はありません")
 TOO_EARLY = phrase("answer_error.too_early", "{date}以降の日付を入力してください")
 IN_FUTURE = phrase("answer_error.in_future", "今日より後の日付は入力できません")
 TOO_LATE = phrase("answer_error.too_late", "{date}以前の日付を入力してください")
@@ -127,6 +128,10 @@ def _date(question: Question, raw: Any, today: date) -> str:
     else:
         parsed = None
     if parsed is None:
+        missing = missing_day(raw) if isinstance(raw, str) else None
+        if missing is not None:
+            # The same reason code (the API's clients know it); a message that says which day does not exist.
+            raise AnswerError(question.id, "not_a_date", NO_SUCH_DAY, month=missing[0], day=missing[1])
         raise AnswerError(question.id, "not_a_date", NOT_A_DATE)
     # Every date lies in a window: the question's own (`not_before` / `not_after`), else a sensible default
     # (1900-01-01 … two years from today), so no answer takes the deadline arithmetic to the calendar's limits.

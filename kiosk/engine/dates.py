@@ -122,6 +122,28 @@ def parse_resident_date(text: str) -> date | None:
     return None
 
 
+def missing_day(text: str) -> tuple[int, int] | None:
+    """(month, day) when `text` reads as a date whose month has no such day (2026年2月31日, 2026/4/31), else None:
+    the resident typed a real month and a day up to 31, so say which day does not exist rather than "not a date"."""
+    cleaned = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+    year: int | None = None
+    for pattern in (_ISO, _SLASH, _KANJI):
+        if match := pattern.match(cleaned):
+            year, month, day = int(match[1]), int(match[2]), int(match[3])
+            break
+    else:
+        if not (match := _ERA.match(cleaned)):
+            return None
+        start = dict(ERAS).get(_ERA_LETTERS.get(match[1], match[1]))
+        if start is None:
+            return None
+        year = start.year + (0 if match[2] == "元" else int(match[2]) - 1)
+        month, day = int(match[3]), int(match[4])
+    if 1 <= year <= 9999 and 1 <= month <= 12 and 29 <= day <= 31 and _safe_date(year, month, day) is None:
+        return month, day
+    return None
+
+
 def era_date(era: str, era_year: int, month: int, day: int) -> date | None:
     """Convert a 和暦 date to a date; None if it does not exist or lies outside the era."""
     starts = dict(ERAS)

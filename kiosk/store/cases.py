@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import case as when
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..engine.answer_set import Answers
 from ..slip.reference import format_reference_code, new_reference_code
 from .database import Database
-from .models import AuditEntry, Case, CaseProcedure, StaffCall
+from .models import AuditEntry, Case, CaseProcedure, QueueCounter, StaffCall
 from .sessions import aware_utc, now
 
 
@@ -40,6 +42,16 @@ class CaseRecord:
     created_at: datetime
     updated_at: datetime
     purge_after: datetime
+    queue_day: date | None = None
+    queue_number: int | None = None
+    queued_at: datetime | None = None
+    called_at: datetime | None = None
+    called_by: str | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """In the counter queue and not called yet."""
+        return self.queue_number is not None and self.called_at is None
 
     @classmethod
     def of(cls, case: Case) -> CaseRecord:
@@ -171,6 +183,64 @@ class CaseStore:
                 call.answered_at = now()
                 db.add(AuditEntry(at=now(), staff=staff, action="call_answered", detail=f"call {call_id}"))
 
+    def enqueue(self, case_id: int, day: date) -> CaseRecord:
+        """「窓口に送る」: put the case in the counter queue with `day`'s next 受付番号 (1, 2, 3, … per day). A case
+        still waiting with a number of that day keeps it (pressing again changes nothing); one that was called, or
+        queued on another day, gets a new number. The number comes from the day's counter row, incremented in the
+        same transaction that gives it to the case; the unique (queue_day, queue_number) is the last guard."""
+        for attempt in range(3):
+            try:
+                with self.database.session() as db:
+                    case = db.get(Case, case_id)
+                    if case is None:
+                        raise LookupError(case_id)
+                    if case.queue_day != day or case.queue_number is None or case.called_at is not None:
+                        # After a collision (a counter row behind the numbers given out): past the day's highest.
+                        floor = 0 if attempt == 0 else int(db.scalar(
+                            select(func.max(Case.queue_number)).where(Case.queue_day == day)) or 0)
+                        case.queue_day, case.queue_number = day, self._next_number(db, day, floor)
+                        case.queued_at, case.called_at, case.called_by = now(), None, None
+                        db.flush()
+                    return CaseRecord.of(case)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _next_number(self, db: Session, day: date, floor: int = 0) -> int:
+        """The day's next 受付番号 (above `floor`): one statement that inserts the day's row or increments it, and
+        returns it (SQLite ≥ 3.35 and PostgreSQL); the row stays locked until the transaction ends."""
+        dialect = postgresql if self.database.engine.dialect.name == "postgresql" else sqlite
+        following = QueueCounter.last_number + 1
+        statement = dialect.insert(QueueCounter).values(day=day, last_number=floor + 1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[QueueCounter.day],
+            set_={"last_number": when((following > floor, following), else_=floor + 1)})
+        number = db.execute(statement.returning(QueueCounter.last_number)).scalar_one()
+        return int(number)
+
+    def waiting(self, day: date) -> list[CaseRecord]:
+        """The day's queue: cases sent to the counter and not called yet, oldest number first."""
+        with self.database.read() as db:
+            query = (select(Case).where(Case.queue_day == day, Case.queue_number.is_not(None),
+                                        Case.called_at.is_(None), Case.purge_after > now())
+                     .order_by(Case.queue_number))
+            return [CaseRecord.of(case) for case in db.scalars(query)]
+
+    def call_next(self, day: date, staff: str) -> CaseRecord | None:
+        """「次の方を呼ぶ」: mark the day's oldest waiting case called by `staff` (audited), or None when nobody
+        waits. Two clerks pressing at once call two different cases: the update only takes a case still waiting."""
+        for case in self.waiting(day):
+            with self.database.session() as db:
+                taken = db.connection().execute(
+                    update(Case).where(Case.id == case.id, Case.called_at.is_(None))
+                    .values(called_at=now(), called_by=staff)).rowcount
+                if taken:
+                    db.add(AuditEntry(at=now(), staff=staff, action="queue_call", case_id=case.id,
+                                      detail=f"{case.queue_day} {case.queue_number}"))
+                    return CaseRecord.of(db.get_one(Case, case.id))
+        return None
+
     def purge(self, keep_cases: timedelta, keep_audit: timedelta) -> Purged:
         """Delete the cases (with their statuses) last saved `keep_cases` ago or longer, the audit entries older
         than `keep_audit`, and staff calls older than a week.
@@ -191,6 +261,7 @@ class CaseStore:
                                   detail=f"{len(expired)} cases, {audit} audit entries"))
             old_calls = moment - timedelta(days=7)
             db.execute(delete(StaffCall).where(StaffCall.created_at <= old_calls))
+            db.execute(delete(QueueCounter).where(QueueCounter.day < (moment - timedelta(days=7)).date()))
             return Purged(len(expired), audit)
 
 

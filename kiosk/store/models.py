@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,6 +73,25 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     purge_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # The counter queue (「窓口に送る」 at a tablet): the day's 受付番号, when it was sent, and when and by whom it was
+    # called (「次の方を呼ぶ」). Sent again while still waiting, a case keeps its number; called, it leaves the queue.
+    queue_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # the Japanese date the number is for
+    queue_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    called_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (UniqueConstraint("queue_day", "queue_number", name="uq_cases_queue_number"),)
+
+
+class QueueCounter(Base):
+    """The last 受付番号 given out on one day: one row per day, incremented in one statement (INSERT … ON CONFLICT
+    DO UPDATE … RETURNING), so that server processes giving out numbers at once never give out the same one."""
+
+    __tablename__ = "queue_counters"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
 
 
 class CaseProcedure(Base):

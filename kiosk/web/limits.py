@@ -47,4 +47,7 @@ def init_app(app: Flask) -> None:
     """Count in the configured storage (a fresh memory store per app when `memory://`)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["KIOSK_RATE_LIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    # Said for every app: Flask-Limiter takes an app's missing setting from the limiter's last one, so an app made
+    # with limits off (a test's) would switch them off for every app the same process makes after it.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)

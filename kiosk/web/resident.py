@@ -126,6 +126,11 @@ def _render_question(
         back=back,
         change=change,
         number=number,
+        # 「あと約N問」: the questions still to answer on the current path (this one included while unanswered); an
+        # estimate, as later answers can take questions off the path.
+        remaining=len(progress.unanswered),
+        last=progress.unanswered == (current.id,),
+        can_save=current_app.config["KIOSK_MODE"] == "home" and bool(progress.answers),
     )
     return body, status
 
@@ -245,9 +250,21 @@ def tick(event: str) -> Any:
     return redirect(url_for("resident.result", event=flow.id) + f"#item-{item_id}")
 
 
+@bp.get("/reset")
+def reset_confirm() -> str:
+    """「最初からやり直す」 asks first: one tap must not wipe a family's answers. 「いいえ、続ける」 goes back to the
+    page the resident was on. (The kiosk's idle reset posts to /reset directly: nobody is there to answer.)"""
+    back = safe_next(request.args.get("next"), url_for("resident.menu"))
+    if back.startswith(url_for("resident.reset")):
+        back = url_for("resident.menu")
+    return render_template("resident/reset.html", back=back,
+                           speech=read_aloud(lambda: utterances.heading_only("reset.title", "reset.text")))
+
+
 @bp.post("/reset")
 def reset() -> Response:
-    """最初からやり直す / idle reset: forget the answers and the cookie; nothing stays in the browser."""
+    """The confirmed 最初からやり直す / the idle reset: forget the answers and the cookie; nothing stays in the
+    browser."""
     current = session
     assert isinstance(current, ServerSession)
     current.reset()

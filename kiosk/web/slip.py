@@ -11,7 +11,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from ..engine import Answers
+from ..engine import Answers, Result
+from ..engine.localize import Localizer
 from ..engine.model import Flow
 from ..extensions import services
 from ..prefill import FIELDS, PrefillErrors, normalise_role, roles_for
@@ -23,6 +24,7 @@ from ..slip.recheck import Note, recheck
 from ..store.cases import CaseRecord, CaseStore, printed_code
 from ..store.sessions import new_session_id
 from . import state
+from .limits import kiosk_only
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
 from .session import ServerSession
@@ -146,15 +148,15 @@ def create(event: str) -> Response:
     return redirect(url_for("slip.slip", event=event))
 
 
-def _issue(flow: Flow) -> None:
-    """Seal the case into the QR (sealed mode) or save it for the counter (reference mode), and remember the
-    slip in the session: showing it again changes nothing."""
+def _issue(flow: Flow, on_server: bool = False) -> None:
+    """Seal the case into the QR (sealed mode) or save it for the counter (reference mode, or `on_server`: the
+    kiosk hand-off), and remember the slip in the session: showing it again changes nothing."""
     settings = services().slip
     answers = state.answers_for(flow)
     prefill = _prefill(flow.id)
     payload: str | None = None
     code: str | None = None
-    if settings.mode == "sealed":
+    if settings.mode == "sealed" and not on_server:
         # The home guide has no connection to the counter: the QR carries the case, sealed to the counter's
         # public key (this server holds nothing that opens it).
         assert settings.seal_to is not None
@@ -177,6 +179,57 @@ def _issue(flow: Flow) -> None:
     slips = dict(session.get("slips", {}))
     slips[flow.id] = {"payload": payload, "code": code, "made_from": _fingerprint(answers, prefill)}
     session["slips"] = slips
+
+
+@bp.post("/<event>/handoff")
+def handoff(event: str) -> Response:
+    """「窓口に送る」 (counter tablets only): save the case as the slip does and put it in the counter queue with
+    the day's 受付番号; pressing again while waiting keeps the number (and updates the case)."""
+    kiosk_only()
+    if (not_ready := _require_complete(event)) is not None:
+        return not_ready
+    flow = flow_or_404(event)
+    _issue(flow, on_server=True)
+    services().cases.enqueue(session["case_ids"][flow.id], state.today())
+    return redirect(url_for("slip.handed_off", event=event))
+
+
+@bp.get("/<event>/handoff")
+def handed_off(event: str) -> Any:
+    """The 受付番号, large: wait to be called, the counter to go to first, and the QR slip as the fallback."""
+    kiosk_only()
+    if (not_ready := _require_complete(event)) is not None:
+        return not_ready
+    flow = flow_or_404(event)
+    case_id = session.get("case_ids", {}).get(event)
+    case = services().cases.get(case_id) if isinstance(case_id, int) else None
+    made = session.get("slips", {}).get(event)
+    answers = state.answers_for(flow)
+    if (case is None or case.queue_number is None or not made
+            or made.get("made_from") != _fingerprint(answers, _prefill(event))):
+        return redirect(url_for("resident.result", event=event))  # not sent, or the answers changed since
+    result = state.result(flow, answers)
+    t = state.translator()
+    counter = first_counter(result, t)
+    number = case.queue_number
+
+    def spoken() -> list[str]:
+        where = t.ui("handoff.first_counter", place=counter) if counter else t.ui("handoff.no_counter")
+        return [t.ui("handoff.title"), t.ui("handoff.number", number=number), t.ui("handoff.wait"), where]
+
+    return render_template("slip/handoff.html", flow=flow, number=number, counter=counter,
+                           speech=read_aloud(spoken))
+
+
+def first_counter(result: Result, localizer: Localizer | None = None) -> str | None:
+    """Where to go first: the first stop of the route with a required procedure (or else the first stop), as
+    「市民課 1階 2番窓口」; None when it is no counter or office of the profile."""
+    stops = [stop for stop in result.stops if any(not proc.conditional for proc in stop.procedures)]
+    stop = next(iter(stops or result.stops), None)
+    place = result.place_dict(stop.place_id, localizer) if stop is not None else None
+    if place is None:
+        return None
+    return " ".join(str(place[key]) for key in ("name", "floor", "window") if place.get(key))
 
 
 def _fingerprint(answers: Answers, prefill: dict[str, Any]) -> str:

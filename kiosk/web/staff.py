@@ -40,7 +40,7 @@ from ..store.throttle import Policy
 from . import state
 from .resident import htmx
 from .session import ServerSession
-from .slip import counter_case
+from .slip import counter_case, first_counter
 
 bp = Blueprint("staff", __name__)
 log = logging.getLogger("kiosk.staff")
@@ -200,13 +200,15 @@ def dashboard() -> Any:
     return _dashboard()
 
 
-def _dashboard(error: str | None = None, scanned: str = "") -> Any:
+def _dashboard(error: str | None = None, scanned: str = "", notice: str | None = None) -> Any:
     start = datetime.combine(state.today(), time.min, tzinfo=JAPAN)
     cases = services().cases
     body = render_template(
         "staff/dashboard.html",
         cases=cases.today(start),
         calls=_call_rows(cases.open_calls()),
+        queue=_queue_rows(),
+        notice=notice,
         error=error,
         scanned=scanned,
         staff_page=True,
@@ -270,8 +272,10 @@ def case(public_id: str) -> str:
     """The case: answers, reasons, route, prefill data and each procedure's status."""
     found, result = _load_case(public_id)
     services().cases.audit("view", current_user.name, found.id)
+    queue_number = found.queue_number if found.queue_day == state.today() else None
     return render_template(
         "staff/case.html", public_id=found.public_id, code=printed_code(found), prefill=found.prefill,
+        queue_number=queue_number, queue_called=found.called_at is not None,
         result=result, flow=result.flow, forms=forms_for(p.id for p in result.procedures),
         statuses=services().cases.statuses(found.id), staff_page=True, **_status_cell_context(found.public_id),
     )
@@ -384,12 +388,62 @@ def calls() -> Any:
     """The open calls alone: the dashboard polls this fragment (htmx, every few seconds), reading the database, so
     a call made through any server process appears. Logged out meanwhile: the whole page goes to the login."""
     if not current_user.is_authenticated:
-        if not htmx:
-            return login_manager.unauthorized()
-        response = make_response("", 401)
-        response.headers["HX-Redirect"] = url_for("staff.login")
-        return response
+        return _logged_out_fragment()
     return render_template("staff/_calls.html", calls=_call_rows(services().cases.open_calls()))
+
+
+def _logged_out_fragment() -> Any:
+    """A polled fragment asked for without a login: the login page (with htmx: the whole page goes there)."""
+    if not htmx:
+        return login_manager.unauthorized()
+    response = make_response("", 401)
+    response.headers["HX-Redirect"] = url_for("staff.login")
+    return response
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One case waiting in the counter queue as the dashboard shows it."""
+
+    public_id: str
+    number: int
+    event: str
+    at: datetime  # Japan time
+    waiting: str
+    counter: str | None  # the first counter of its route
+
+
+def _queue_rows() -> list[QueueRow]:
+    """Today's queue, oldest number first, with each case's first counter (from its result, in Japanese)."""
+    moment = now()
+    rows = []
+    for case in services().cases.waiting(state.today()):
+        flow = services().content.flows.get(case.event)
+        counter = first_counter(state.result(flow, case.answers.only(flow.question_map))) if flow else None
+        queued = local_time(case.queued_at or case.created_at)
+        rows.append(QueueRow(public_id=case.public_id, number=case.queue_number or 0,
+                             event=flow.title if flow else case.event, at=queued,
+                             waiting=_waiting_text(queued, moment), counter=counter))
+    return rows
+
+
+@bp.get("/queue")
+def queue() -> Any:
+    """The waiting queue alone: the dashboard polls this fragment like the calls (any server process's hand-off
+    appears). Logged out meanwhile: the whole page goes to the login."""
+    if not current_user.is_authenticated:
+        return _logged_out_fragment()
+    return render_template("staff/_queue.html", queue=_queue_rows())
+
+
+@bp.post("/queue/next")
+@login_required
+def call_next() -> Any:
+    """「次の方を呼ぶ」: mark the oldest waiting case called by this clerk (audited) and open it."""
+    called = services().cases.call_next(state.today(), current_user.name)
+    if called is None:
+        return _dashboard(notice=state.translator().ui("staff.queue.nobody"))
+    return redirect(url_for("staff.case", public_id=called.public_id))
 
 
 @bp.post("/calls/<int:call_id>/answer")

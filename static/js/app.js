@@ -26,9 +26,35 @@
     window.history.replaceState(null, "", window.location.pathname);
   }
 
-  // Error summary: move focus to it so screen readers announce the problem (GOV.UK pattern).
+  // Error summary: move focus to it so screen readers announce the problem (GOV.UK pattern). Otherwise each new page
+  // starts at its heading, so that the first Tab reaches the first answer (not the toolbar again). Not when the
+  // address names a place on the page (#item-…), something already has focus, or a field asks for it (autofocus:
+  // the clerk's scan field, where a USB scanner types).
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  var heading = document.querySelector("main h1");
+  if (summary) {
+    summary.focus();
+  } else if (heading && !window.location.hash && !document.querySelector("[autofocus]") &&
+             (document.activeElement === body || document.activeElement === null)) {
+    if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+    heading.focus({ preventScroll: true });
+  }
+
+  // Toolbar menus (<details>): one open at a time; Escape or a tap elsewhere closes them.
+  function closeMenus(except) {
+    document.querySelectorAll("details.toolbar__menu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details.toolbar__menu") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest("details.toolbar__menu[open]") : null;
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
 
   // Exclusive checkboxes (「ない」「わからない」) clear the others, and the others clear them.
   document.addEventListener("change", function (event) {

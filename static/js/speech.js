@@ -7,6 +7,11 @@
   var controls = document.getElementById("speech-controls");
   if (!list || !controls) { return; }
   var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+  // The controls are rendered hidden (they need this script); show them now.
+  var parts = Array.prototype.slice.call(document.querySelectorAll("[data-speech-control]"));
+  parts.forEach(function (part) { part.hidden = false; });
+  var playButton = controls.querySelector("[data-speech=play]");
+  var stopButton = controls.querySelector("[data-speech=stop]");
   var clipBase = list.dataset.url.replace(/0$/, "");
   var lang = list.dataset.lang || "ja";
   var rate = "normal";
@@ -19,8 +24,17 @@
     var region = document.getElementById("live");
     if (region) { region.textContent = message; }
   }
+  // 読み上げ and 停止 share one place in the toolbar: 停止 while playing, 読み上げ otherwise.
+  function showPlaying(on) {
+    if (!playButton || !stopButton) { return; }
+    var focused = document.activeElement === playButton || document.activeElement === stopButton;
+    playButton.hidden = on;
+    stopButton.hidden = !on;
+    if (focused) { (on ? stopButton : playButton).focus(); }
+  }
   function stop() {
     playing = false;
+    showPlaying(false);
     if (audio) { audio.pause(); audio.removeAttribute("src"); audio = null; }
     if (window.speechSynthesis) { window.speechSynthesis.cancel(); }
   }
@@ -33,7 +47,7 @@
   }
   function giveUp() {
     stop();
-    controls.hidden = true;
+    parts.forEach(function (part) { part.hidden = true; });
     live(controls.dataset.unavailable);
     var token = document.querySelector("meta[name=csrf-token]");
     fetch(list.dataset.unavailableUrl, { method: "POST", credentials: "same-origin",
@@ -53,7 +67,7 @@
   }
   function next(index) {
     if (!playing) { return; }
-    if (index >= items.length) { playing = false; return; }
+    if (index >= items.length) { playing = false; showPlaying(false); return; }
     position = index;
     if (useBrowser) { speakWithBrowser(index); return; }
     var item = items[index];
@@ -69,18 +83,19 @@
   function play(from) {
     stop();
     playing = true;
+    showPlaying(true);
     next(from);
   }
 
-  controls.addEventListener("click", function (event) {
-    var button = event.target.closest("button");
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-speech], button[data-speech-rate]") : null;
     if (!button) { return; }
     if (button.dataset.speech === "play") { play(playing ? position : 0); }
     if (button.dataset.speech === "stop") { stop(); }
     if (button.dataset.speech === "again") { play(0); }
     if (button.dataset.speechRate) {
       rate = button.dataset.speechRate;
-      controls.querySelectorAll("[data-speech-rate]").forEach(function (other) {
+      document.querySelectorAll("[data-speech-rate]").forEach(function (other) {
         other.setAttribute("aria-pressed", other === button ? "true" : "false");
       });
       if (playing) { play(position); }

@@ -212,7 +212,8 @@ FORM_VALUES = st.one_of(
 
 @pytest.fixture(scope="module")
 def form_app(tmp_path_factory):
-    with app_for_tests(tmp_path_factory.mktemp("fuzz-form")) as app:
+    # Without rate limits: the fuzzer starts far more API sessions than one address may (tests/security has them).
+    with app_for_tests(tmp_path_factory.mktemp("fuzz-form"), RATELIMIT_ENABLED=False) as app:
         yield app
 
 

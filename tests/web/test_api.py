@@ -43,7 +43,7 @@ def test_bad_answers_are_json_422_with_a_message(app):
     assert reply.status_code == 422
     assert reply.get_json() == {
         "error": "invalid_answer",
-        "message": "ある日付を入力してください（例: 2026年5月1日）",
+        "message": "2月30日はありません",  # issue 14: say which day does not exist
         "question": "death_date",
         "reason": "not_a_date",
     }

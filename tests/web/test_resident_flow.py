@@ -51,7 +51,7 @@ def test_a_wrong_answer_shows_the_error_summary_and_keeps_what_was_typed(residen
     assert response.status_code == 422
     assert "<title>エラー：" in resident.page
     assert 'id="error-summary"' in resident.page and 'href="#answer-year"' in resident.page
-    assert "ある日付を入力してください" in resident.page
+    assert "2月30日はありません" in resident.page  # issue 14: which day does not exist, not just "a real date"
     assert 'value="30"' in resident.page and 'aria-invalid="true"' in resident.page
 
 
