@@ -9,6 +9,8 @@ Redis cannot be reached, the counts fall back to memory instead of refusing the 
 
 from __future__ import annotations
 
+import ipaddress
+
 from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 
@@ -22,9 +24,27 @@ HEALTH_LIMIT = "120 per minute"
 """/health per address: it takes the database's write lock to check writes, so it must not be a way to stall them."""
 
 
+def client_ip() -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The client's address as the app sees it (the peer, or what KIOSK_PROXY_HOPS trusted proxies forwarded);
+    an IPv4 address mapped into IPv6 as plain IPv4."""
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
 def client_address() -> str:
-    """The client's address as the app sees it: the peer, or what KIOSK_PROXY_HOPS trusted proxies forwarded."""
-    return request.remote_addr or "unknown"
+    """Who is counted as one client, for every limit and throttle: an IPv4 address, or an IPv6 /64 (one
+    subscriber hands out addresses from a whole /64, so counting single addresses would let it try without end)."""
+    address = client_ip()
+    if address is None:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def not_on_a_kiosk() -> bool:

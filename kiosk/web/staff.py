@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import logging
 import math
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from ..store.models import StaffCall
 from ..store.sessions import aware_utc, now
 from ..store.throttle import Policy
 from . import state
+from .limits import client_address, client_ip
 from .resident import htmx
 from .session import ServerSession
 from .slip import counter_case, first_counter
@@ -106,31 +106,15 @@ def staff_access() -> None:
         return
     if rule == "off":
         abort(404)
-    address = _client_address()
+    address = client_ip()
     if address is None or not any(address in network for network in rule):
         abort(403)
 
 
-def _client_address() -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        address = ipaddress.ip_address(request.remote_addr or "")
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
 def _throttle_keys(name: str) -> tuple[str, str, str]:
-    """The keys a login attempt counts under: account and address, address, account. An IPv6 client is counted
-    by its /64 (one subscriber's addresses), a name by its hash (any length, any characters)."""
-    address = _client_address()
-    if address is None:
-        where = "unknown"
-    elif address.version == 6:
-        where = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    else:
-        where = str(address)
+    """The keys a login attempt counts under: account and address, address, account (a name by its hash: any
+    length, any characters)."""
+    where = client_address()
     account = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"staff-pair:{account}:{where}", f"staff-address:{where}", f"staff-name:{account}"
 

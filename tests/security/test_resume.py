@@ -206,3 +206,15 @@ def test_a_forged_x_forwarded_for_does_not_make_a_new_address(tmp_path):
         visitor.get("/resume", headers={"X-Forwarded-For": f"10.9.8.{n}"})
         response = visitor.post("/resume", {"code": random_code()}, headers={"X-Forwarded-For": f"10.9.8.{n}"})
         assert response.status_code == 422
+
+
+def test_guessing_from_many_addresses_of_one_ipv6_subscriber_counts_as_one(tmp_path):
+    # A subscriber gets a whole /64: each try from a new address in it is still the same client.
+    app = make_app(tmp_path)
+    statuses = [try_code(app, random_code(), address=f"2001:db8:5:7::{n + 1:x}")[1].status_code for n in range(10)]
+    assert 429 in statuses, statuses
+    # An IPv4 client written as IPv6 (::ffff:a.b.c.d) is the same client as a.b.c.d.
+    forget_failures(app)
+    mixed = [try_code(app, random_code(), address=address)[1].status_code
+             for address in ["198.51.100.7", "::ffff:198.51.100.7"] * 5]
+    assert 429 in mixed, mixed
