@@ -42,11 +42,8 @@ def new_key(name: str | None) -> None:
     )
 
 
-@slip.command("public-key")
-@click.argument("name", required=False)
-def public_key(name: str | None) -> None:
-    """Print the public key of the active key (or of NAME) in KIOSK_SEAL_KEYS, for the issuer's
-    KIOSK_SEAL_PUBLIC_KEY."""
+def _configured_keyring() -> Keyring:
+    """The counter's keys from KIOSK_SEAL_KEYS / KIOSK_SEAL_ACTIVE_KEY; exits with a message when there are none."""
     try:
         keyring = keyring_from_env()
     except KeyConfigError as exc:
@@ -55,6 +52,15 @@ def public_key(name: str | None) -> None:
     if keyring is None:
         click.echo("KIOSK_SEAL_KEYS が設定されていません", err=True)
         sys.exit(1)
+    return keyring
+
+
+@slip.command("public-key")
+@click.argument("name", required=False)
+def public_key(name: str | None) -> None:
+    """Print the public key of the active key (or of NAME) in KIOSK_SEAL_KEYS, for the issuer's
+    KIOSK_SEAL_PUBLIC_KEY."""
+    keyring = _configured_keyring()
     key = next((k for k in keyring.keys if k.name == (name or keyring.active_name)), None)
     if key is None:
         click.echo(f"鍵「{name}」は KIOSK_SEAL_KEYS にありません", err=True)
@@ -65,14 +71,7 @@ def public_key(name: str | None) -> None:
 @slip.command()
 def keys() -> None:
     """List the configured keys (name, fingerprint carried in slips, active mark); never the keys themselves."""
-    try:
-        keyring = keyring_from_env()
-    except KeyConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-    if keyring is None:
-        click.echo("KIOSK_SEAL_KEYS が設定されていません", err=True)
-        sys.exit(1)
+    keyring = _configured_keyring()
     for line in describe(keyring):
         click.echo(line)
     click.echo("# 封をした受付票の鍵ID と、発行側に設定する公開鍵:")
