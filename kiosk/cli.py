@@ -141,6 +141,27 @@ def paths(event: str, content_path: Path | None, limit: int, today_text: str | N
 
 @main.command()
 @click.argument("event")
+@content_option
+@click.option("--walks", default=1000, show_default=True, help="How many random walks.")
+@click.option("--seed", default=0, show_default=True, help="The random seed (the same seed, the same walks).")
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (default: a fixed analysis date).")
+def stats(event: str, content_path: Path | None, walks: int, seed: int, today_text: str | None) -> None:
+    """Screens (and questions) per path of EVENT over seeded random walks: median, p10, p90."""
+    from .engine.walks import walk_stats
+
+    content = _content(content_path)
+    _require_event(content, event)
+    if walks < 1:
+        _fail("--walks は1以上にします")
+    kwargs = {"today": _today(today_text)} if today_text else {}
+    result = walk_stats(content.flows[event], walks=walks, seed=seed, **kwargs)
+    click.echo(f"{event}: {result.walks} 通りの回答（seed {seed}）")
+    for label, spread in (("画面", result.screens), ("質問", result.questions)):
+        click.echo(f"  {label}: 中央値 {spread.median:g}  p10 {spread.p10:g}  p90 {spread.p90:g}")
+
+
+@main.command()
+@click.argument("event")
 @click.option(
     "--answers",
     "answers_file",

@@ -83,6 +83,22 @@ class Settings(BaseSettings):
     """The staff screens (/staff): `on`, `off` (404), or a comma list of client networks (CIDR, e.g.
     `10.1.2.0/24,192.168.0.5`) that may reach them (403 for other addresses). Empty: `on` in kiosk mode,
     `off` in home mode (a home server faces the internet)."""
+    card: bool = False
+    """Offer 「マイナンバーカードで入力する」 for the applicant's details (kiosk mode only, with a PC/SC reader
+    attached; docs/card-reading.md)."""
+    card_reader: str = ""
+    """The PC/SC reader's name (or its beginning). Empty: the first reader that is not a virtual one."""
+    card_jlis_certificate: Path | None = None
+    """J-LIS's certificate (PEM or DER) the card's certificate must be signed by. Unset: only the card's own."""
+
+    @field_validator("card_jlis_certificate")
+    @classmethod
+    def _jlis_certificate_loads(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from .card.verify import load_trusted_keys
+
+            load_trusted_keys(value)  # raises ValueError naming the problem
+        return value
 
     @field_validator("staff_access")
     @classmethod

@@ -2,7 +2,9 @@
 # Install the Debian packages the app and its tests need. As root it installs what is missing;
 # otherwise it prints the one command to run.
 set -eu
-PACKAGES="python3-venv espeak-ng chromium fonts-ipaexfont-gothic poppler-utils wrk"
+# pcscd, vsmartcard-vpcd: the card reader service and the virtual reader the card tests use; libpcsclite-dev, swig:
+# to build pyscard where no wheel fits.
+PACKAGES="python3-venv espeak-ng chromium fonts-ipaexfont-gothic poppler-utils wrk pcscd vsmartcard-vpcd libpcsclite-dev swig"
 missing=""
 for package in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -95,3 +95,29 @@ def test_check_fails_with_file_and_line_on_bad_content(tmp_path):
 def test_the_console_script_is_installed():
     completed = subprocess.run([sys.executable, "-m", "kiosk.cli", "--help"], capture_output=True, text=True)
     assert completed.returncode == 0 and "check" in completed.stdout
+
+
+def _stats(event, *extra):
+    result = run("stats", event, "--walks", "300", "--seed", "0", *extra)
+    assert result.exit_code == 0, result.output
+    numbers = {}
+    for line in result.output.splitlines()[1:]:
+        label, rest = line.strip().split(":", 1)
+        parts = rest.split()
+        numbers[label] = {parts[i]: float(parts[i + 1]) for i in range(0, len(parts), 2)}
+    return result.output, numbers
+
+
+def test_stats_prints_median_p10_p90_of_screens_and_questions_and_meets_the_targets():
+    for event, target in (("okuyami", 12), ("shussei", 8), ("hikkoshi", 8)):
+        output, numbers = _stats(event)
+        screens, questions = numbers["画面"], numbers["質問"]
+        assert screens["p10"] <= screens["中央値"] <= screens["p90"]
+        assert screens["中央値"] <= target, output  # issue 13: half the screens
+        assert questions["中央値"] >= screens["中央値"]
+        assert _stats(event)[0] == output  # the same seed, the same walks
+
+
+def test_stats_of_an_unknown_event_fails_clearly():
+    result = run("stats", "nosuch")
+    assert result.exit_code == 2 and "nosuch" in result.output

@@ -243,6 +243,7 @@ def _unused_catalogue(content: Content) -> list[ContentProblem]:
             )
     used_items = {item for proc in content.procedures.values() for item in proc.items}
     used_items |= {e.item for flow in content.flows.values() for a in flow.procedures for e in a.extra_items}
+    used_items |= {item for pack in content.outside.values() for body in pack.bodies for item in body.items}
     for item_id in content.items:
         if item_id not in used_items:
             source = content.sources[f"item:{item_id}"]
@@ -286,6 +287,19 @@ def verify_marks(content: Content) -> list[ContentProblem]:
             marks.append(
                 ContentProblem(src.file, src.line((item_id, "verify")), item_id, item.verify, severity="verify")
             )
+    for office_id, office in content.municipality.offices.items():
+        if office.verify:
+            where = ("offices", office_id, "verify")
+            marks.append(ContentProblem(source.file, source.line(where), f"offices.{office_id}", office.verify,
+                                        severity="verify"))
+    for flow_id, pack in content.outside.items():
+        src = content.sources[f"outside:{flow_id}"]
+        for index, body in enumerate(pack.bodies):
+            found: list[tuple[Path_, str, str | None]] = [(("bodies", index, "verify"), body.id, body.verify)]
+            found += [(("bodies", index, "tasks", position, "verify"), f"{body.id}.{task.id}", task.verify)
+                      for position, task in enumerate(body.tasks)]
+            marks += [ContentProblem(src.file, src.line(where), key, text, severity="verify")
+                      for where, key, text in found if text]
     return marks
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .model import Flow, Item, Municipality, Procedure
+from .model import Flow, Item, Municipality, OutsidePack, Procedure
 from .office_days import OfficeCalendar
 from .yamlsource import Path_, line_for
 
@@ -32,6 +32,8 @@ class Content:
     flows: dict[str, Flow]
     sources: dict[str, Source] = field(default_factory=dict)
     """Source of each flow (by flow id), of each procedure and item (by 'procedure:<id>' / 'item:<id>')."""
+    outside: dict[str, OutsidePack] = field(default_factory=dict)
+    """The outside-bodies pack of each flow that has one (questionnaires/outside/<flow id>.yaml)."""
 
     @cached_property
     def calendar(self) -> OfficeCalendar:

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .conditions import Answered, Atom, Compare, ConditionSyntaxError, DateCompare, Equals, In, Includes
+from .conditions import (
+    Answered,
+    Atom,
+    Compare,
+    Condition,
+    ConditionSyntaxError,
+    DateCompare,
+    Equals,
+    In,
+    Includes,
+)
 from .content import Content, Source
 from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, bound_problem
 from .errors import ContentError, ContentProblem
-from .model import DATE_ROLES, Attachment, Deadline, Flow, Item, Municipality, Procedure, Question
+from .model import (
+    DATE_ROLES,
+    Attachment,
+    Deadline,
+    Flow,
+    Item,
+    Municipality,
+    NoticeField,
+    OutsidePack,
+    Procedure,
+    Question,
+)
 from .yamlsource import Path_, YamlSyntaxError, key_text, load_yaml
 
 FLOW_FILES = ("okuyami", "shussei", "hikkoshi")
@@ -38,6 +60,7 @@ _PYDANTIC_MESSAGES = {
     "dict_type": ("「キー: 値」の組で書きます", ""),
     "model_type": ("「キー: 値」の組で書きます", ""),
     "greater_than_equal": ("小さすぎます", ""),
+    "too_short": ("1つ以上書きます", ""),
 }
 
 
@@ -75,9 +98,12 @@ def load_content(root: Path) -> Content:
     sources.update({f"procedure:{k}": v for k, v in procedure_sources.items()})
     for name, flow in flows.items():
         _check_flow(flow, sources[name], procedures, items, problems)
+    outside = _load_packs(root, flows, municipality[0] if municipality else None, items, problems, sources)
     if municipality is None or any(p.severity == "error" for p in problems.problems):
         raise ContentError(problems.problems)
-    return Content(municipality=municipality[0], items=items, procedures=procedures, flows=flows, sources=sources)
+    return Content(
+        municipality=municipality[0], items=items, procedures=procedures, flows=flows, sources=sources, outside=outside
+    )
 
 
 # ---------------------------------------------------------------- reading files
@@ -282,6 +308,8 @@ def _check_flow(
                 problems.add(
                     source, path, f"質問「{question_id}」は日付の質問ではありません", "type: date の質問を書きます"
                 )
+    _check_screens(flow, source, problems)
+    _check_checks(flow, source, problems)
     attached: set[str] = set()
     for index, attachment in enumerate(flow.procedures):
         here = ("procedures", index)
@@ -305,6 +333,80 @@ def _check_flow(
             )
         attached.add(attachment.procedure)
         _check_attachment(flow, attachment, procedure, here, source, items, problems)
+
+
+def _check_screens(flow: Flow, source: Source, problems: _Collector) -> None:
+    """Screens group consecutive questions; none depends on an answer given on the same screen."""
+    placed: dict[str, str] = {}
+    screen_ids: set[str] = set()
+    for index, screen in enumerate(flow.screens):
+        here: Path_ = ("screens", index)
+        if screen.id in screen_ids:
+            problems.add(source, here + ("id",), f"画面の id「{screen.id}」が2回あります", "id を変えてください")
+        screen_ids.add(screen.id)
+        known = []
+        for position, question_id in enumerate(screen.questions):
+            where = here + ("questions", position)
+            if question_id not in flow.question_map:
+                problems.add(source, where, f"質問「{question_id}」がありません", "質問の id の綴りを確かめてください")
+                continue
+            if question_id in placed:
+                problems.add(
+                    source,
+                    where,
+                    f"質問「{question_id}」は画面「{placed[question_id]}」にもあります",
+                    "1つの質問は1つの画面にだけ入れます",
+                )
+                continue
+            placed[question_id] = screen.id
+            known.append(question_id)
+        positions = [flow.position[question_id] for question_id in known]
+        if positions and positions != list(range(positions[0], positions[0] + len(positions))):
+            problems.add(
+                source,
+                here + ("questions",),
+                f"画面「{screen.id}」の質問が、質問の順に続いていません",
+                "questions: の中で続いている質問だけを、同じ順に並べます",
+            )
+        together = set(known)
+        for question_id in known:
+            question = flow.question_map[question_id]
+            read = question.when.questions() if question.when is not None else set()
+            for other in sorted(read & together):
+                problems.add(
+                    source,
+                    here + ("questions", screen.questions.index(question_id)),
+                    f"質問「{question_id}」は、同じ画面の質問「{other}」の答えで聞くかどうかが決まります",
+                    "1つの画面には、同じ画面の答えで変わらない質問だけを入れます。画面を分けてください",
+                )
+
+
+def _check_checks(flow: Flow, source: Source, problems: _Collector) -> None:
+    """Cross-answer checks name existing questions and read them with valid conditions."""
+    check_ids: set[str] = set()
+    for index, check in enumerate(flow.checks):
+        here: Path_ = ("checks", index)
+        if check.id in check_ids:
+            problems.add(source, here + ("id",), f"チェックの id「{check.id}」が2回あります", "id を変えてください")
+        check_ids.add(check.id)
+        for position, question_id in enumerate(check.questions):
+            if question_id not in flow.question_map:
+                problems.add(
+                    source,
+                    here + ("questions", position),
+                    f"質問「{question_id}」がありません",
+                    "メッセージが指す質問の id を書きます",
+                )
+        if check.when is None:
+            problems.add(
+                source,
+                here + ("when",),
+                "チェックの条件 when がありません",
+                "例: {date_before: [funeral_date, death_date]}",
+            )
+            continue
+        for atom in check.when.atoms():
+            _check_atom(flow, atom, here + ("when",), source, problems)
 
 
 def _check_question(
@@ -409,14 +511,15 @@ def _check_attachment(
             for atom in extra.when.atoms():
                 _check_atom(flow, atom, here + ("extra_items", position, "when"), source, problems)
     rule: Deadline | None = attachment.deadline or procedure.deadline
-    if rule is not None and rule.start is not None and not flow.date_questions(rule.start):
+    for role in rule.roles if rule is not None else ():
+        if flow.date_questions(role):
+            continue
         where = here + ("deadline",) if attachment.deadline else here + ("procedure",)
         problems.add(
             source,
             where,
-            f"期限を数える日「{rule.start}」がこの流れの dates にありません",
-            f"dates に {rule.start}: 日付の質問 を書くか、deadline を上書きします"
-            f"（使える役割: {', '.join(DATE_ROLES)}）",
+            f"期限を数える日「{role}」がこの流れの dates にありません",
+            f"dates に {role}: 日付の質問 を書くか、deadline を上書きします（使える役割: {', '.join(DATE_ROLES)}）",
         )
 
 
@@ -492,3 +595,103 @@ def _check_date_window(question: Question, here: Path_, source: Source, problems
             "not_before を not_after より前の日にします（書かないときは 1900-01-01 から today+2y まで）",
         )
 
+
+
+# ---------------------------------------------------------------- outside/<flow>.yaml: the outside-bodies pack
+
+LETTER_FIELDS = ("title", "request", "reference")
+"""What only the letter fills in: the body's notice title, its request, and its reference line."""
+
+
+def _load_packs(
+    root: Path,
+    flows: dict[str, Flow],
+    profile: Municipality | None,
+    items: dict[str, Item],
+    problems: _Collector,
+    sources: dict[str, Source],
+) -> dict[str, OutsidePack]:
+    """Each flow's outside-bodies pack (optional): outside/<flow id>.yaml, checked against the flow and profile."""
+    packs: dict[str, OutsidePack] = {}
+    for path in sorted((root / "outside").glob("*.yaml")):
+        loaded = _load_model(path, root, OutsidePack, problems)
+        if loaded is None:
+            continue
+        pack, source = loaded
+        flow = flows.get(path.stem)
+        if flow is None:
+            problems.add(
+                source, (), f"流れ「{path.stem}」がありません", f"ファイル名を流れの id にします（{', '.join(flows)}）"
+            )
+            continue
+        _check_pack(flow, pack, source, profile, items, problems)
+        packs[flow.id] = pack
+        sources[f"outside:{flow.id}"] = source
+    return packs
+
+
+def _check_pack(
+    flow: Flow, pack: OutsidePack, source: Source, profile: Municipality | None, items: dict[str, Item],
+    problems: _Collector,
+) -> None:
+    """Conditions read this flow's questions, places and items exist, one body per place, known placeholders."""
+    fields = set(get_args(NoticeField))
+    _check_when(flow, pack.when, ("when",), source, problems)
+    _check_placeholders(pack.letter, fields | set(LETTER_FIELDS), ("letter",), source, problems)
+    if "{request}" not in pack.letter:
+        problems.add(
+            source, ("letter",), "letter に {request} がありません", "各機関へのお願いの文を {request} で差し込みます"
+        )
+    places: dict[str, str] = {}
+    body_ids: set[str] = set()
+    for index, body in enumerate(pack.bodies):
+        here: Path_ = ("bodies", index)
+        if body.id in body_ids:
+            problems.add(source, here + ("id",), f"機関の id「{body.id}」が2回あります", "id を変えてください")
+        body_ids.add(body.id)
+        if profile is not None and body.place not in profile.places:
+            problems.add(
+                source, here + ("place",), f"窓口「{body.place}」が municipality.yaml にありません",
+                "municipality.yaml の offices（または counters）に書き足します",
+            )
+        if body.place in places:
+            problems.add(
+                source, here + ("place",), f"窓口「{body.place}」は機関「{places[body.place]}」にもあります",
+                "1つの窓口は1つの機関にだけ書きます（そこでの手続きを2回示さないため）",
+            )
+        places[body.place] = body.id
+        _check_when(flow, body.when, here + ("when",), source, problems)
+        for position, item_id in enumerate(body.items):
+            if item_id not in items:
+                problems.add(source, here + ("items", position), f"持ち物「{item_id}」が items/ にありません", "")
+        task_ids: set[str] = set()
+        for position, task in enumerate(body.tasks):
+            there = here + ("tasks", position)
+            if task.id in task_ids:
+                problems.add(source, there + ("id",), f"することの id「{task.id}」が2回あります", "id を変えてください")
+            task_ids.add(task.id)
+            _check_when(flow, task.when, there + ("when",), source, problems)
+            for role in task.deadline.roles if task.deadline is not None else ():
+                if not flow.date_questions(role):
+                    problems.add(
+                        source, there + ("deadline",), f"期限を数える日「{role}」がこの流れの dates にありません",
+                        f"使える役割: {', '.join(flow.dates)}",
+                    )
+        if body.notice is not None:
+            _check_placeholders(body.notice.request, fields, here + ("notice", "request"), source, problems)
+
+
+def _check_when(flow: Flow, when: Condition | None, where: Path_, source: Source, problems: _Collector) -> None:
+    for atom in when.atoms() if when is not None else ():
+        _check_atom(flow, atom, where, source, problems)
+
+
+def _check_placeholders(text: str, allowed: set[str], where: Path_, source: Source, problems: _Collector) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        problems.add(source, where, "{ と } の組が合っていません", "差し込みは {deceased_name} のように書きます")
+        return
+    for name in sorted(names - allowed):
+        allowed_text = ", ".join(sorted(allowed))
+        problems.add(source, where, f"差し込み「{{{name}}}」は使えません", f"使える差し込み: {allowed_text}")

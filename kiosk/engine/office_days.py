@@ -24,16 +24,25 @@ class OfficeCalendar:
 
     def closed_reason(self, day: date) -> str | None:
         """Why the city hall is closed on `day` (土曜日, 元日, 年末年始…), or None when it is open."""
+        closed = self.closed_kind(day)
+        if closed is None:
+            return None
+        kind, detail = closed
+        return _WEEKDAY_NAMES[int(detail)] if kind == "weekday" else detail
+
+    def closed_kind(self, day: date) -> tuple[str, str] | None:
+        """Why `day` is closed, for wording in any language: (extra, 休業日), (year_end, 年末年始),
+        (holiday, the holiday's Japanese name) or (weekday, "0"…"6" with Monday 0); None when open."""
         if day in self._extra:
-            return "休業日"
+            return "extra", "休業日"
         if self._in_year_end(day):
-            return "年末年始"
+            return "year_end", "年末年始"
         if self._holidays is not None:
             name = self._holidays.get(day)
             if name:
-                return str(name)
+                return "holiday", str(name)
         if day.weekday() in self._weekdays:
-            return _WEEKDAY_NAMES[day.weekday()]
+            return "weekday", str(day.weekday())
         return None
 
     def is_open(self, day: date) -> bool:

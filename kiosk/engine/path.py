@@ -5,11 +5,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from .answer_set import Answers
 from .conditions import AnswerValue, Env
-from .model import Flow, Question
+from .model import Flow, Question, Screen
 from .truth import Truth
+
+
+@dataclass(frozen=True)
+class PathScreen:
+    """One page of the path: the on-path questions of one content screen, or one question that is in no screen."""
+
+    questions: tuple[Question, ...]
+    screen: Screen | None = None
+
+    @property
+    def first(self) -> Question:
+        """The first question: its id is the screen's address."""
+        return self.questions[0]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The ids of the questions shown."""
+        return tuple(q.id for q in self.questions)
+
+    @property
+    def grouped(self) -> bool:
+        """True when the page shows a content screen (its heading is the screen's text, each question a group);
+        a screen with one question left on the path is shown as that one question."""
+        return self.screen is not None and len(self.questions) > 1
 
 
 @dataclass(frozen=True)
@@ -57,6 +82,57 @@ class Progress:
         """(number of this question on the path, 1-based; current path length)."""
         ids = [q.id for q in self.path]
         return ids.index(question_id) + 1, len(ids)
+
+    @cached_property
+    def screens(self) -> tuple[PathScreen, ...]:
+        """The path's questions grouped into pages: the on-path questions of one screen form one page (they are
+        consecutive: the loader checks it); a question in no screen is a page alone."""
+        pages: list[PathScreen] = []
+        screen_of = self.flow.screen_of
+        for question in self.path:
+            screen = screen_of.get(question.id)
+            if screen is not None and pages and pages[-1].screen is not None and pages[-1].screen.id == screen.id:
+                pages[-1] = PathScreen(pages[-1].questions + (question,), screen)
+            else:
+                pages.append(PathScreen((question,), screen))
+        return tuple(pages)
+
+    def screen_index(self, question_id: str) -> int | None:
+        """The index of the page showing the question, or None when it is not on the path."""
+        for index, page in enumerate(self.screens):
+            if question_id in page.ids:
+                return index
+        return None
+
+    def screen_for(self, question_id: str) -> PathScreen | None:
+        """The page showing the question, or None when it is not on the path."""
+        index = self.screen_index(question_id)
+        return None if index is None else self.screens[index]
+
+    @property
+    def next_screen(self) -> PathScreen | None:
+        """The first page with a question still to answer, or None when the flow is complete."""
+        for page in self.screens:
+            if any(question_id not in self.answers for question_id in page.ids):
+                return page
+        return None
+
+    def previous_screen(self, question_id: str) -> PathScreen | None:
+        """The page before the one showing `question_id` (for the back link)."""
+        index = self.screen_index(question_id)
+        return self.screens[index - 1] if index else None
+
+    def following_screen(self, question_id: str) -> PathScreen | None:
+        """The page after the one showing `question_id`."""
+        index = self.screen_index(question_id)
+        if index is None or index + 1 >= len(self.screens):
+            return None
+        return self.screens[index + 1]
+
+    @property
+    def screens_left(self) -> int:
+        """The pages with a question still to answer (an estimate: later answers can take questions away)."""
+        return sum(1 for page in self.screens if any(qid not in self.answers for qid in page.ids))
 
 
 def walk(flow: Flow, answers: Mapping[str, AnswerValue], today: date) -> Progress:

@@ -45,6 +45,16 @@ class ProcedureResult:
         """city | agency | private."""
         return self.procedure.group
 
+    @property
+    def kind(self) -> str:
+        """required | optional (「希望する場合」) | information (「お知らせ」: no checkbox, never counted)."""
+        return self.procedure.kind
+
+    @property
+    def counted(self) -> bool:
+        """True for a required procedure that surely applies: what the summary's 「必要な手続きは N 件」 counts."""
+        return self.kind == "required" and not self.conditional
+
 
 @dataclass(frozen=True)
 class Stop:
@@ -64,6 +74,8 @@ class ChecklistItem:
     item: Item
     needed_for: tuple[str, ...]
     conditional: bool
+    optional: bool = False
+    """Needed only for 「希望する場合」 procedures."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +91,23 @@ class Result:
 
     @property
     def procedures(self) -> tuple[ProcedureResult, ...]:
-        """All procedures in route order."""
+        """All procedures in route order, of every kind."""
         return tuple(proc for stop in self.stops for proc in stop.procedures)
+
+    @property
+    def required(self) -> tuple[ProcedureResult, ...]:
+        """Required procedures in route order, those that surely apply and the 「該当する場合」 ones."""
+        return tuple(proc for proc in self.procedures if proc.kind == "required")
+
+    @property
+    def optional(self) -> tuple[ProcedureResult, ...]:
+        """「希望する場合」 procedures in route order: shown apart, with a checkbox, never counted as required."""
+        return tuple(proc for proc in self.procedures if proc.kind == "optional")
+
+    @property
+    def information(self) -> tuple[ProcedureResult, ...]:
+        """「お知らせ」 entries in route order: no checkbox and never counted (their items, if any, are listed)."""
+        return tuple(proc for proc in self.procedures if proc.kind == "information")
 
     def fee_text(self, procedure_id: str, localizer: Localizer | None = None) -> str | None:
         """The fee or amount in words, looking up local amounts in the municipality profile."""
@@ -120,6 +147,7 @@ class Result:
                     "note": t.content(f"item.{entry.id}.note", entry.item.note) or None,
                     "for": list(entry.needed_for),
                     "conditional": entry.conditional,
+                    "optional": entry.optional,
                 }
                 for entry in self.checklist
             ],
@@ -138,6 +166,7 @@ class Result:
             "title": t.content(f"{key}.title", procedure.title),
             "short": t.content(f"{key}.short", procedure.short),
             "group": procedure.group,
+            "kind": procedure.kind,
             "counter": self.place_dict(proc.place_id, t),
             "deadline": proc.deadline.to_dict(t),
             "items": [
@@ -240,6 +269,7 @@ def _decide(
             text_key=f"flow.{flow.id}.p.{attachment.procedure}.deadline"
             if attachment.deadline
             else f"procedure.{attachment.procedure}.deadline",
+            group=procedure.group,
         ),
         item_ids=tuple(items),
         conditional_item_ids=frozenset(maybe_items),
@@ -295,6 +325,7 @@ def _checklist(content: Content, stops: tuple[Stop, ...]) -> tuple[ChecklistItem
             item=content.items[item_id],
             needed_for=tuple(proc.id for proc in procs),
             conditional=all(proc.conditional or item_id in proc.conditional_item_ids for proc in procs),
+            optional=all(proc.kind == "optional" for proc in procs),
         )
         for item_id, procs in needed.items()
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .content import Content
-from .model import Flow
+from .model import Deadline, Flow
+from .outside import pack_texts
 
 
 def text_catalogue(content: Content) -> dict[str, str]:
@@ -44,12 +45,14 @@ def _texts(content: Content) -> Iterator[tuple[str, str]]:
                 yield f"procedure.{proc_id}.{field}", value
         if isinstance(proc.fee, str) and proc.fee:
             yield f"procedure.{proc_id}.fee", proc.fee
-        if proc.deadline is not None and proc.deadline.text:
-            yield f"procedure.{proc_id}.deadline", proc.deadline.text
+        if proc.deadline is not None:
+            yield from _deadline_texts(f"procedure.{proc_id}.deadline", proc.deadline)
         if proc.online is not None:
             yield f"procedure.{proc_id}.online", proc.online.name
     for flow in content.flows.values():
         yield from _flow_texts(flow)
+    for flow_id, pack in content.outside.items():
+        yield from pack_texts(flow_id, pack)
 
 
 def _flow_texts(flow: Flow) -> Iterator[tuple[str, str]]:
@@ -71,11 +74,28 @@ def _flow_texts(flow: Flow) -> Iterator[tuple[str, str]]:
             yield f"{q}.option.{option.value}", option.label
             if option.help:
                 yield f"{q}.option.{option.value}.help", option.help
+    for screen in flow.screens:
+        if screen.text:
+            yield f"{base}.screen.{screen.id}.text", screen.text
+        if screen.help:
+            yield f"{base}.screen.{screen.id}.help", screen.help
+    for check in flow.checks:
+        yield f"{base}.check.{check.id}.message", check.message
     for attachment in flow.procedures:
         p = f"{base}.p.{attachment.procedure}"
         for index, trigger in enumerate(attachment.all_triggers):
             yield f"{p}.reason.{index}", trigger.reason
         if attachment.note:
             yield f"{p}.note", attachment.note
-        if attachment.deadline is not None and attachment.deadline.text:
-            yield f"{p}.deadline", attachment.deadline.text
+        if attachment.deadline is not None:
+            yield from _deadline_texts(f"{p}.deadline", attachment.deadline)
+
+
+def _deadline_texts(key: str, deadline: Deadline) -> Iterator[tuple[str, str]]:
+    """A deadline's own wording (`key`), its practice note (`key.practice`) and overdue note (`key.if_overdue`)."""
+    if deadline.text:
+        yield key, deadline.text
+    if deadline.practice:
+        yield f"{key}.practice", deadline.practice
+    if deadline.if_overdue:
+        yield f"{key}.if_overdue", deadline.if_overdue

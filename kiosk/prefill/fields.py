@@ -34,7 +34,7 @@ OTHER_ADDRESS = FieldSpec("address", "text", "off", max_length=120)
 OTHER_POSTAL = FieldSpec("postal_code", "postal", "off", required=False)
 OTHER_SEX = FieldSpec("sex", "sex", "off", required=False)
 
-APPLICANT = (NAME, NAME_KANA, BIRTH_DATE, POSTAL, ADDRESS, PHONE, RELATIONSHIP)
+APPLICANT = (NAME, NAME_KANA, BIRTH_DATE, SEX, POSTAL, ADDRESS, PHONE, RELATIONSHIP)  # sex: on a マイナンバーカード
 
 FIELDS: dict[str, dict[str, tuple[FieldSpec, ...]]] = {
     "okuyami": {

@@ -80,6 +80,8 @@ def normalise_field(spec: FieldSpec, raw: str, today: date) -> str:
         return f"{match[1]}-{match[2]}"
     if spec.kind == "phone":
         phone = text.replace("ー", "-").replace("(", "-").replace(")", "-").replace(" ", "")
+        # 「(042) 576-2111」: the bracket round the area code is no hyphen on the form (not 「-042-576-2111」)
+        phone = re.sub("-{2,}", "-", phone).strip("-")
         if not _PHONE.match(phone) or not 10 <= sum(c.isdigit() for c in phone) <= 11:
             raise ValueError("not_phone")
         return phone

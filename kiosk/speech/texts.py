@@ -19,12 +19,14 @@ def speech_texts(content: Any, catalogue: Any = None) -> dict[str, dict[str, str
     {placeholders} are left out: they are filled in per request and cannot be prepared in advance. A content key
     missing from a translation is left out too: the web layer falls back to the Japanese text, which for a
     language spoken with the Japanese voice (やさしい日本語) is the Japanese clip."""
-    source = text_catalogue(content)
+    # Content texts with {placeholders} (the outside-bodies notices) are filled per case and never read aloud.
+    source = {key: text for key, text in text_catalogue(content).items() if PLACEHOLDER not in text}
     texts: dict[str, dict[str, str]] = {"ja": dict(source)}
     if catalogue is None:
         return texts
     for code in catalogue.languages:
-        own = dict(source) if code == "ja" else {k: v for k, v in catalogue.content.get(code, {}).items() if v}
+        translated = catalogue.content.get(code, {}).items()
+        own = dict(source) if code == "ja" else {k: v for k, v in translated if v and PLACEHOLDER not in v}
         for key, text in catalogue.ui.get(code, {}).items():
             if key.startswith(STAFF_PREFIX):
                 continue  # staff screens are never read aloud

@@ -71,13 +71,15 @@ class ThrottleStore:
                 )
         return timedelta(0)
 
-    def succeeded(self, counted: Counted, cleared: Sequence[str] = ()) -> None:
-        """The attempt counted under `counted` succeeded: give its count back; forget `cleared` keys entirely."""
+    def succeeded(self, counted: Counted, cleared: Sequence[str] = (), forgive: int = 0) -> None:
+        """The attempt counted under `counted` succeeded: give its count back, and `forgive` earlier failures with
+        it (a key shared by everyone at one place, such as an office's address, would otherwise only ever grow
+        with their typos); forget `cleared` keys entirely."""
         moment = now()
         with self.database.engine.begin() as connection:
             for key, policy in counted:
                 row = self._locked_row(connection, key, moment)
-                failures = max(0, row.failures - 1)
+                failures = max(0, row.failures - 1 - forgive)
                 blocked = row.blocked_until if policy.delay_after(failures) else None
                 connection.execute(
                     update(Throttle).where(Throttle.key == key).values(failures=failures, blocked_until=blocked)

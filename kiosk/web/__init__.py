@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from ..extensions import services
-from . import api, errors, health, resident, security, slip, speech, staff, static_files, templating
+from . import api, card, errors, health, notices, resident, security, slip, speech, staff, static_files, templating
 from .session import ServerSessionInterface
 
 csrf = CSRFProtect()
@@ -28,6 +28,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(resident.bp)
     app.register_blueprint(slip.bp)
+    app.register_blueprint(notices.bp)
+    app.register_blueprint(card.bp)  # 「マイナンバーカードで入力する」 (kiosk/web/card.py)
     app.register_blueprint(staff.bp, url_prefix="/staff")
     app.register_blueprint(speech.bp, url_prefix="/speech")
     app.register_blueprint(api.bp, url_prefix="/api/v1")

@@ -103,14 +103,18 @@ class Place(TypedDict):
 
 
 class Deadline(TypedDict):
-    kind: Literal["period", "asap", "none", "with"]
+    kind: Literal["period", "before", "asap", "none", "with"]
     text: str
     date: date | None
     date_text: Text
     moved_from: date | None
     moved_because: Text
+    moved_text: Annotated[Text, Field(description="Why the date moved off a closed day, naming the law")]
     overdue: bool
     counted_from: date | None
+    applied: Annotated[Text, Field(description="With several periods (or_earlier): the one that gave the date")]
+    practice: Annotated[Text, Field(description="Set when the date is counter practice: what the law says")]
+    if_overdue: Annotated[Text, Field(description="A note shown only when the date has passed")]
 
 
 class ProcedureItem(TypedDict):
@@ -128,6 +132,10 @@ class Procedure(TypedDict):
     title: str
     short: str
     group: Group
+    kind: Annotated[
+        Literal["required", "optional", "information"],
+        Field(description="required; optional (希望する場合: never counted as required); information (no checkbox)"),
+    ]
     counter: Place | None
     deadline: Deadline
     items: list[ProcedureItem]
@@ -150,7 +158,7 @@ class Stop(TypedDict):
 
 
 ChecklistItem = TypedDict(  # "for" is a keyword: hence the functional form
-    "ChecklistItem", {"id": str, "name": str, "note": Text, "for": list[str], "conditional": bool}
+    "ChecklistItem", {"id": str, "name": str, "note": Text, "for": list[str], "conditional": bool, "optional": bool}
 )
 
 

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,9 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
 from ..engine import AnswerError, Progress, parse_answer
+from ..engine.checks import failed_checks
 from ..engine.model import Flow, Question
+from ..engine.path import PathScreen
 from ..extensions import services
 from ..prefill.fields import BIRTH_DATE
 from ..prefill.validate import normalise_field
@@ -30,6 +33,7 @@ from .qr_image import qr_svg
 from .security import safe_next
 from .session import ServerSession
 from .speech import page_utterances
+from .templating import answer_text
 
 bp = Blueprint("resident", __name__)
 htmx = HTMX()
@@ -77,113 +81,223 @@ def begin(event: str) -> Response:
 
 def _next_location(flow: Flow) -> str:
     progress = state.progress(flow)
-    if progress.next_question is None:
+    page = progress.next_screen
+    if page is None:
         return url_for("resident.check", event=flow.id)
-    return url_for("resident.question", event=flow.id, question_id=progress.next_question.id)
+    return url_for("resident.question", event=flow.id, question_id=page.first.id)
+
+
+SCREEN_FIELD = "screen"
+"""The hidden field a screen of several questions sends (its id): its answers come namespaced by question id."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """What is wrong with one question's answer on the page: a parse error, or a cross-answer check."""
+
+    question_id: str
+    text: str
+    code: str
 
 
 @bp.get("/<event>/questions/<question_id>")
 def question(event: str, question_id: str) -> Any:
-    """One question per page, prefilled with the stored answer."""
+    """The screen showing this question (one question, or a block of short ones), prefilled with the stored
+    answers. Its address is its first question's: any other question of the screen redirects there."""
     flow = flow_or_404(event)
     progress = state.progress(flow)
-    current = flow.question_map.get(question_id)
-    if current is None or not progress.asks(current.id):
+    page = progress.screen_for(question_id)
+    if page is None:
         return redirect(_next_location(flow))
-    return _render_question(flow, current, progress.answers.get(current.id), change=request.args.get("change") == "1",
-                            progress=progress)
+    change = request.args.get("change") == "1"
+    if page.first.id != question_id:
+        canonical = url_for("resident.question", event=flow.id, question_id=page.first.id)
+        return redirect(canonical + ("?change=1" if change else ""))
+    return _render_screen(flow, page, dict(progress.answers), change=change, progress=progress)
 
 
-def _render_question(
+def field_base(page: PathScreen, current: Question) -> str:
+    """The name the question's form fields start with: "answer" on a one-question page (as it always was), the
+    question id on a screen of several."""
+    return current.id if page.grouped else "answer"
+
+
+def _render_screen(
     flow: Flow,
-    current: Question,
-    value: Any,
+    page: PathScreen,
+    values: dict[str, Any],
     change: bool,
-    error: AnswerError | None = None,
-    raw: dict[str, Any] | None = None,
+    errors: dict[str, FieldError] | None = None,
+    raw: dict[str, dict[str, Any]] | None = None,
     status: int = 200,
     progress: Progress | None = None,
+    checked: Progress | None = None,
 ) -> Any:
+    """The page: `progress` is the stored state (back link, counts); `checked` holds the answers just sent when
+    a cross-answer check failed, to show the answers it names from other screens."""
     progress = progress or state.progress(flow)
-    previous = progress.previous_question(current.id)
+    errors = errors or {}
+    previous = progress.previous_screen(page.first.id)
     if change:
         back = url_for("resident.check", event=flow.id)
     elif previous is not None:
-        back = url_for("resident.question", event=flow.id, question_id=previous.id)
+        back = url_for("resident.question", event=flow.id, question_id=previous.first.id)
     else:
         back = url_for("resident.start", event=flow.id)
-    number, _ = progress.position(current.id)
+    index = progress.screen_index(page.first.id) or 0
+    remaining = progress.screens_left
+    first_error = next((errors[q.id] for q in page.questions if q.id in errors), None)
+    # The form posts to the screen's first question still to answer: a client that answers one question at a time
+    # (one-question fields, as before screens) goes through the screen question by question.
+    action = next((q.id for q in page.questions if q.id not in progress.answers), page.first.id)
     body = render_template(
         "resident/question.html",
         flow=flow,
-        question=current,
-        value=value,
-        raw=raw or {},
-        error=error.code if error else None,
-        error_text=state.translator().phrase(error.key, error.source, **error.params) if error else None,
-        page_error=bool(error),
-        speech=read_aloud(lambda: utterances.for_question(flow, current)),
+        page=page,
+        action=action,
+        question=page.first,
+        field_base=lambda q: field_base(page, q),
+        values=values,
+        value=values.get(page.first.id),
+        raw_for=(raw or {}),
+        raw=(raw or {}).get(page.first.id, {}),
+        errors=errors,
+        error=first_error.code if first_error else None,
+        error_text=first_error.text if first_error else None,
+        page_error=bool(errors),
+        earlier=_earlier_answers(flow, page, errors, checked or progress),
+        speech=read_aloud(lambda: utterances.for_screen(flow, page)),
         back=back,
         change=change,
-        number=number,
-        # 「あと約N問」: the questions still to answer on the current path (this one included while unanswered); an
+        number=index + 1,
+        # 「あと約N画面」: the screens still to answer on the current path (this one included while unanswered); an
         # estimate, as later answers can take questions off the path.
-        remaining=len(progress.unanswered),
-        last=progress.unanswered == (current.id,),
+        remaining=remaining,
+        last=remaining == 1 and progress.next_screen is not None and progress.next_screen.first.id == page.first.id,
         can_save=current_app.config["KIOSK_MODE"] == "home" and bool(progress.answers),
     )
     return body, status
 
 
-def _form_answer(current: Question) -> Any:
+def _earlier_answers(
+    flow: Flow, page: PathScreen, errors: dict[str, FieldError], progress: Progress
+) -> dict[str, list[tuple[str, str]]]:
+    """For a check that names an answer given on another screen: that question and its answer, shown under the
+    message so the resident sees both answers."""
+    if not errors:
+        return {}
+    t = state.translator()
+    shown: dict[str, list[tuple[str, str]]] = {}
+    for failure in failed_checks(progress, touching=page.ids):
+        for other in failure.questions:
+            if other in page.ids or other not in progress.answers:
+                continue
+            other_question = flow.question_map[other]
+            for here in failure.questions:
+                if here in page.ids and here in errors:
+                    shown.setdefault(here, []).append((
+                        t.content(f"flow.{flow.id}.q.{other}.text", other_question.text),
+                        answer_text(flow, other_question, progress.answers[other]),
+                    ))
+                    break
+    return shown
+
+
+def _form_answer(current: Question, base: str, grouped: bool) -> Any:
     """The raw answer from the submitted form, as the engine's parse_answer accepts it."""
-    if request.form.get("unknown") == "1":
+    unknown_field = f"{base}-unknown" if grouped else "unknown"
+    if request.form.get(unknown_field) == "1":
         return "unknown"
     if current.type == "multiple":
-        return request.form.getlist("answer")
+        return request.form.getlist(base)
     if current.type == "date":
-        parts = [request.form.get(f"answer-{part}", "").strip() for part in ("year", "month", "day")]
+        parts = [request.form.get(f"{base}-{part}", "").strip() for part in ("year", "month", "day")]
         if not any(parts):
             return ""
         return "{}年{}月{}日".format(*parts)
-    return request.form.get("answer", "")
+    return request.form.get(base, "")
+
+
+def _kept_input(base: str) -> dict[str, Any]:
+    """What the resident typed or chose for one question, to show again with the errors."""
+    kept: dict[str, Any] = {key: request.form.get(f"{base}{suffix}", "")
+                            for key, suffix in (("answer", ""), ("answer-year", "-year"), ("answer-month", "-month"),
+                                                ("answer-day", "-day"))}
+    kept["answer_list"] = request.form.getlist(base)
+    kept["unknown"] = request.form.get(f"{base}-unknown", "")
+    return kept
 
 
 @bp.post("/<event>/questions/<question_id>")
 def answer(event: str, question_id: str) -> Any:
-    """Check the answer; on error show the page again with the input kept; else save and go on."""
+    """Check every answer on the screen, then the answers against each other; on an error show the screen again
+    with the input kept and nothing stored; else store the answers and go to the next screen.
+
+    A form without the screen field answers only the question in the address (a one-question page, or a page
+    rendered before its question was grouped into a screen)."""
     flow = flow_or_404(event)
     progress = state.progress(flow)
-    current = flow.question_map.get(question_id)
-    if current is None or not progress.asks(current.id):
+    page = progress.screen_for(question_id)
+    if page is None:
         return redirect(_next_location(flow))
     change = request.form.get("change") == "1"
-    raw = _form_answer(current)
-    try:
-        value = parse_answer(current, raw, state.today())
-    except AnswerError as exc:
-        fields = ("answer", "answer-year", "answer-month", "answer-day")
-        kept: dict[str, Any] = {key: request.form.get(key, "") for key in fields}
-        kept["answer_list"] = request.form.getlist("answer")
-        return _render_question(flow, current, None, change, error=exc, raw=kept, status=422)
-    updated = state.progress(flow, progress.answers.with_answer(current.id, value))
+    # The form of a content screen names its fields by question id (even when one question is left on the path
+    # by now); any other form answers the question in the address with the one-question field names.
+    grouped = page.screen is not None and request.form.get(SCREEN_FIELD) == page.screen.id
+    asked = page.questions if grouped else tuple(q for q in page.questions if q.id == question_id)
+    today = state.today()
+    values: dict[str, Any] = {}
+    errors: dict[str, FieldError] = {}
+    t = state.translator()
+    for current in asked:
+        base = current.id if grouped else "answer"
+        try:
+            values[current.id] = parse_answer(current, _form_answer(current, base, grouped), today)
+        except AnswerError as exc:
+            errors[current.id] = FieldError(current.id, t.phrase(exc.key, exc.source, **exc.params), exc.code)
+    answers = progress.answers
+    for question_id_, value in values.items():
+        answers = answers.with_answer(question_id_, value)
+    updated = state.progress(flow, answers)
+    if not errors:
+        for failure in failed_checks(updated, touching=values):
+            text = t.content(f"flow.{flow.id}.check.{failure.id}.message", failure.message)
+            for named in failure.questions:
+                if named in values and named not in errors:
+                    errors[named] = FieldError(named, text, "check")
+    if errors:
+        raw = {current.id: _kept_input(current.id if grouped else "answer") for current in asked}
+        shown = {**dict(progress.answers), **values}
+        if not grouped:
+            return _render_single_error(flow, page, question_id, shown, change, errors, raw, progress, updated)
+        return _render_screen(flow, page, shown, change, errors=errors, raw=raw, status=422, progress=progress,
+                              checked=updated)
     state.store_answers(flow, updated.answers)
-    if change or (updated.complete and _is_last(updated.path, current)):
+    following = updated.following_screen(page.first.id)
+    if change or (updated.complete and following is None):
         return redirect(_next_location(flow))
-    following = _following(updated.path, current)
+    if any(q.id not in updated.answers for q in (updated.screen_for(page.first.id) or page).questions):
+        return redirect(_next_location(flow))  # a one-question answer on a screen with more to answer
     if following is None:
         return redirect(_next_location(flow))
-    return redirect(url_for("resident.question", event=flow.id, question_id=following.id))
+    return redirect(url_for("resident.question", event=flow.id, question_id=following.first.id))
 
 
-def _following(path: tuple[Question, ...], current: Question) -> Question | None:
-    ids = [q.id for q in path]
-    index = ids.index(current.id)
-    return path[index + 1] if index + 1 < len(path) else None
-
-
-def _is_last(path: tuple[Question, ...], current: Question) -> bool:
-    return bool(path) and path[-1].id == current.id
+def _render_single_error(
+    flow: Flow,
+    page: PathScreen,
+    question_id: str,
+    shown: dict[str, Any],
+    change: bool,
+    errors: dict[str, FieldError],
+    raw: dict[str, dict[str, Any]],
+    progress: Progress,
+    checked: Progress,
+) -> Any:
+    """A one-question answer with an error: the page shows that question alone, as a one-question page does."""
+    alone = PathScreen(tuple(q for q in page.questions if q.id == question_id))
+    return _render_screen(flow, alone, shown, change, errors=errors, raw=raw, status=422, progress=progress,
+                          checked=checked)
 
 
 @bp.get("/<event>/check")

@@ -23,7 +23,7 @@ from ..slip.qr import fits_on_a_slip
 from ..slip.recheck import Note, recheck
 from ..store.cases import CaseRecord, CaseStore, printed_code
 from ..store.sessions import new_session_id
-from . import state
+from . import card, state
 from .limits import kiosk_only
 from .qr_image import qr_svg
 from .resident import flow_or_404, read_aloud
@@ -78,7 +78,7 @@ def prefill_role(event: str, role: str) -> Any:
     if role == "member":
         return _members(event)
     stored = _prefill(event)
-    values = dict(stored.get(role, {}))
+    values = card.form_values(event, role, dict(stored.get(role, {})))  # details just read from a card on top
     errors: dict[str, str] = {}
     if request.method == "POST":
         raw = {spec.name: request.form.get(spec.name, "") for spec in FIELDS[event][role]}
@@ -87,7 +87,7 @@ def prefill_role(event: str, role: str) -> Any:
         except PrefillErrors as exc:
             errors, values = exc.errors, raw
         else:
-            _store_prefill(event, {**stored, role: values})
+            _store_prefill(event, card.record(event, role, {**stored, role: values}))
             following = roles[roles.index(role) + 1] if roles.index(role) + 1 < len(roles) else None
             if following:
                 return redirect(url_for("slip.prefill_role", event=event, role=following))
@@ -224,7 +224,7 @@ def handed_off(event: str) -> Any:
 def first_counter(result: Result, localizer: Localizer | None = None) -> str | None:
     """Where to go first: the first stop of the route with a required procedure (or else the first stop), as
     「市民課 1階 2番窓口」; None when it is no counter or office of the profile."""
-    stops = [stop for stop in result.stops if any(not proc.conditional for proc in stop.procedures)]
+    stops = [stop for stop in result.stops if any(proc.counted for proc in stop.procedures)]
     stop = next(iter(stops or result.stops), None)
     place = result.place_dict(stop.place_id, localizer) if stop is not None else None
     if place is None:
@@ -260,7 +260,8 @@ def slip(event: str) -> Any:
 
 def _slip_prefill(prefill: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Sealed slips carry roles as flat mappings: members become member1, member2, …"""
-    flat: dict[str, dict[str, str]] = {role: dict(values) for role, values in prefill.items() if role != "members"}
+    flat: dict[str, dict[str, str]] = {role: dict(values) for role, values in prefill.items()
+                                       if role not in ("members", card.PROVENANCE)}  # the counter cannot trust it
     for index, member in enumerate(prefill.get("members", []), start=1):
         flat[f"member{index}"] = dict(member)
     return flat

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ..engine import Result
 from ..engine.localize import format_date
 from ..engine.model import Flow, Question
+from ..engine.path import PathScreen
 from ..engine.resolver import GROUP_LABELS, Stop
 from . import state
+from .outside_view import speech_for
 from .templating import option_label
 
 
@@ -47,13 +49,29 @@ def for_question(flow: Flow, question: Question) -> list[str]:
     return texts
 
 
+def for_screen(flow: Flow, page: PathScreen) -> list[str]:
+    """A screen: a single question as for_question; a screen of several reads its heading (and help), then
+    each question with its options."""
+    if not page.grouped or page.screen is None:
+        return for_question(flow, page.first)
+    t = state.translator()
+    key = f"flow.{flow.id}.screen.{page.screen.id}"
+    texts = [t.content(f"{key}.text", page.screen.text) if page.screen.text
+             else t.content(f"flow.{flow.id}.title", flow.title)]
+    if page.screen.help:
+        texts.append(t.content(f"{key}.help", page.screen.help))
+    for question in page.questions:
+        texts += for_question(flow, question)
+    return texts
+
+
 def for_result(result: Result) -> list[str]:
     """The result, summary first (as the page shows it): the counts, each counter with its required procedures and
     their dates, the slip; then every counter again with each procedure's deadline and reasons; then the checklist.
     """
     t = state.translator()
-    required = [p for p in result.procedures if not p.conditional]
-    maybe = len(result.procedures) - len(required)
+    required = [p for p in result.procedures if p.counted]  # 「希望する場合」 and 「お知らせ」 are never counted
+    maybe = len([p for p in result.required if p.conditional])
     summary = t.ui("result.summary", count=len(required))
     if maybe:
         summary += " " + t.ui("result.summary_maybe", maybe=maybe)
@@ -65,7 +83,7 @@ def for_result(result: Result) -> list[str]:
                 if place else t.phrase(*GROUP_LABELS[stop.group]))
 
     for stop in result.stops:
-        procs = [proc for proc in stop.procedures if not proc.conditional]
+        procs = [proc for proc in stop.procedures if proc.counted]
         if procs:
             texts.append(where(stop))
         for proc in procs:
@@ -79,11 +97,15 @@ def for_result(result: Result) -> list[str]:
             title = t.content(f"procedure.{proc.id}.short", proc.procedure.short)
             if proc.conditional:
                 title += "。" + t.ui("result.if_applicable")
+            if proc.kind != "required":
+                title += "。" + t.ui("result.if_wanted" if proc.kind == "optional" else "result.information_tag")
             texts.append(title)
             deadline = proc.deadline
             when = format_date(deadline.date, t) + "。" if deadline.date else ""
             texts.append(t.ui("result.deadline") + "。" + when + deadline.describe(t))
+            texts += [text for text in (deadline.practice(t), deadline.if_overdue(t)) if text]
             texts += [t.content(key, text) for key, text in zip(proc.reason_keys, proc.reasons, strict=True)]
+    texts += speech_for(result)  # 市役所の外の手続き: bodies and what to do there, never the notices
     texts.append(t.ui("result.checklist_title"))
     texts += [t.content(f"item.{e.id}.name", e.item.name) for e in result.checklist]
     return texts

@@ -61,6 +61,24 @@ class Plan:
     def fields_for(self, question_id: str) -> Fields:
         return self.answers.get(question_id) or self.fallback[question_id]
 
+    def screen_fields(self, screen_id: str, question_ids: list[str]) -> Fields:
+        """The fields a screen of several questions sends: each answer's fields namespaced by its question id."""
+        fields: Fields = {"screen": screen_id}
+        for question_id in question_ids:
+            fields.update(namespaced(self.fields_for(question_id), question_id))
+        return fields
+
+
+def namespaced(one: Fields, question_id: str) -> Fields:
+    """A one-question page's fields ("answer", "answer-year", "unknown") as a screen of several names them."""
+    renamed: Fields = {}
+    for name, value in one.items():
+        if name == "unknown":
+            renamed[f"{question_id}-unknown"] = value
+        else:
+            renamed[question_id + name.removeprefix("answer")] = value
+    return renamed
+
 
 def load_seeds(events: tuple[str, ...] = EVENTS) -> list[Seed]:
     seeds = []

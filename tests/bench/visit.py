@@ -23,6 +23,8 @@ MAX_QUESTIONS = 120
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CODE = re.compile(r'<p class="resume-code" lang="en">([0-9A-Z-]+)</p>')
 CASE = re.compile(r"/staff/cases/([^/?#]+)$")
+SCREEN = re.compile(r'<input type="hidden" name="screen" value="([a-z0-9_]+)">')
+GROUP = re.compile(r'data-question="([a-z0-9_]+)"')
 
 
 class FlowError(RuntimeError):
@@ -106,7 +108,12 @@ def resident_visit(plan: Plan, clerk: Jar) -> Visit:
         if not match:
             raise FlowError(f"{event}: no question on the page")
         path = f"/{event}/questions/{match.group(1)}"
-        reply = yield post(path, plan.fields_for(match.group(1)), "answer (POST)")
+        screen = SCREEN.search(reply.text)
+        if screen:  # a screen of several questions: all its answers in one form
+            fields = plan.screen_fields(screen.group(1), GROUP.findall(reply.text))
+        else:
+            fields = plan.fields_for(match.group(1))
+        reply = yield post(path, fields, "answer (POST)")
         if reply.location.endswith("/check"):
             reply = yield follow(reply, "check answers")
         else:

@@ -63,6 +63,21 @@ def current_question(page: Page) -> str | None:
     return match.group(1) if match else None
 
 
+def page_questions(page: Page) -> list[tuple[str, str]]:
+    """(question id, field name base) of each question on the page: a screen of several names its fields by
+    question id; a one-question page uses "answer"."""
+    grouped = page.eval_on_selector_all("form.question [data-question]", "els => els.map(e => e.dataset.question)")
+    if grouped:
+        return [(question_id, question_id) for question_id in grouped]
+    question_id = current_question(page)
+    return [(question_id, "answer")] if question_id else []
+
+
+def field_of(page: Page, question_id: str) -> str:
+    """The field name base of a question on the current page."""
+    return dict(page_questions(page))[question_id]
+
+
 def on_check_page(page: Page) -> bool:
     return bool(page.evaluate("!!document.querySelector('.summary-list')"))
 
@@ -72,20 +87,36 @@ def date_parts(value: str) -> tuple[str, str, str]:
     return year, str(int(month)), str(int(day))
 
 
-def fill_answer(page: Page, question_type: str, value: Any) -> None:
-    """Put an answer into the form of the current question (with the mouse where a resident would tap)."""
-    if question_type == "date":
+def fill_answer(page: Page, question_type: str, value: Any, base: str = "answer") -> None:
+    """Put an answer into the form of a question on the page (with the mouse where a resident would tap); `base`
+    is the question id on a screen of several."""
+    if value == "unknown" and question_type in ("date", "number") and base != "answer":
+        page.check(f"#{base}-unknown")
+    elif question_type == "date":
         year, month, day = date_parts(value)
-        page.fill("#answer-year", year)
-        page.fill("#answer-month", month)
-        page.fill("#answer-day", day)
+        page.fill(f"#{base}-year", year)
+        page.fill(f"#{base}-month", month)
+        page.fill(f"#{base}-day", day)
     elif question_type == "number":
-        page.fill("#answer", str(value))
+        page.fill(f"#{base}", str(value))
     elif question_type == "multiple":
         for choice in value:
-            page.check(f'input[name="answer"][value="{choice}"]')
+            page.check(f'input[name="{base}"][value="{choice}"]')
     else:
-        page.check(f'input[name="answer"][value="{value}"]')
+        page.check(f'input[name="{base}"][value="{value}"]')
+
+
+def first_control(page: Page, site: Site, event: str) -> str:
+    """The id of the first answer control on the page (what one Tab from the heading reaches)."""
+    question_id, base = page_questions(page)[0]
+    question_type = site.question_type(event, question_id)
+    return f"{base}-year" if question_type == "date" else (base if question_type == "number" else f"{base}-0")
+
+
+def fill_screen(page: Page, site: Site, event: str, answers: dict[str, Any]) -> None:
+    """Fill every question on the page from `answers` (not yet sent)."""
+    for question_id, base in page_questions(page):
+        fill_answer(page, site.question_type(event, question_id), answers[question_id], base)
 
 
 def submit_question(page: Page) -> None:
@@ -106,12 +137,13 @@ def answer_all(page: Page, site: Site, event: str, answers: dict[str, Any]) -> l
     for _ in range(80):
         if on_check_page(page):
             return seen
-        question_id = current_question(page)
-        assert question_id, f"neither a question nor the check page: {page.url}"
-        assert question_id in answers, f"the scenario has no answer for {question_id}"
-        fill_answer(page, site.question_type(event, question_id), answers[question_id])
+        shown = page_questions(page)
+        assert shown, f"neither a question nor the check page: {page.url}"
+        for question_id, base in shown:
+            assert question_id in answers, f"the scenario has no answer for {question_id}"
+            fill_answer(page, site.question_type(event, question_id), answers[question_id], base)
+            seen.append(question_id)
         submit_question(page)
-        seen.append(question_id)
     raise AssertionError("the flow did not end")
 
 
@@ -149,17 +181,17 @@ def _csrf(html: str) -> str:
     return match.group(1)
 
 
-def _form_pairs(question_type: str, value: Any) -> list[tuple[str, str]]:
+def _form_pairs(question_type: str, value: Any, base: str = "answer") -> list[tuple[str, str]]:
     if value == "unknown" and question_type in ("date", "number"):
-        return [("unknown", "1")]  # the 「わからない」 button
+        return [("unknown", "1")] if base == "answer" else [(f"{base}-unknown", "1")]  # the 「わからない」 button / box
     if value == "unknown" and question_type == "multiple":
-        return [("answer", "unknown")]
+        return [(base, "unknown")]
     if question_type == "date":
         year, month, day = date_parts(value)
-        return [("answer-year", year), ("answer-month", month), ("answer-day", day)]
+        return [(f"{base}-year", year), (f"{base}-month", month), (f"{base}-day", day)]
     if question_type == "multiple":
-        return [("answer", str(choice)) for choice in value]
-    return [("answer", str(value))]
+        return [(base, str(choice)) for choice in value]
+    return [(base, str(value))]
 
 
 def answer_by_requests(context: BrowserContext, site: Site, event: str, answers: dict[str, Any]) -> list[str]:
@@ -178,8 +210,13 @@ def answer_by_requests(context: BrowserContext, site: Site, event: str, answers:
         match = re.search(r'action="/[a-z]+/questions/([a-z0-9_]+)"', html)
         assert match, f"neither a question nor the check page: {html[:300]}"
         question_id = match.group(1)
-        pairs = [("csrf_token", token), *_form_pairs(site.question_type(event, question_id), answers[question_id])]
+        screen = re.search(r'<input type="hidden" name="screen" value="([a-z0-9_]+)">', html)
+        shown = re.findall(r'data-question="([a-z0-9_]+)"', html) if screen else [question_id]
+        pairs = [("csrf_token", token)] + ([("screen", screen.group(1))] if screen else [])
+        for shown_id in shown:
+            base = shown_id if screen else "answer"
+            pairs += _form_pairs(site.question_type(event, shown_id), answers[shown_id], base)
         response = context.request.post(f"/{event}/questions/{question_id}", data=urlencode(pairs), headers=headers)
         assert response.ok, f"{question_id}: {response.status} {response.text()[:300]}"
-        seen.append(question_id)
+        seen += shown
     raise AssertionError("the flow did not end")

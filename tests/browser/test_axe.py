@@ -12,6 +12,7 @@ from .helpers import (
     assert_no_axe_violations,
     axe_violations,
     current_question,
+    field_of,
     fill_answer,
     format_violations,
     start_event,
@@ -57,9 +58,8 @@ def test_a_question_of_every_type_its_error_states_check_answers_result_and_prin
             problems.append(format_violations(where, violations))
 
     def submit_empty(where: str) -> None:
-        home.evaluate("""() => { document.querySelectorAll('form.question input[name="answer"]').forEach(e => {
-            if (e.type === 'radio' || e.type === 'checkbox') { e.checked = false; } else { e.value = ''; } });
-            document.querySelectorAll('form.question input[name^="answer-"]').forEach(e => { e.value = ''; }); }""")
+        home.evaluate("""() => { document.querySelectorAll('form.question input:not([type=hidden])').forEach(e => {
+            if (e.type === 'radio' || e.type === 'checkbox') { e.checked = false; } else { e.value = ''; } }); }""")
         submit_question(home)
         assert home.title().startswith("エラー："), where
         scan(f"{where} with an error")
@@ -113,7 +113,7 @@ def test_kiosk_pages_and_the_idle_warning_dialog(kiosk: Page):
     assert_no_axe_violations(kiosk, "the kiosk menu")
     start_event(kiosk, "okuyami")
     assert current_question(kiosk) == "death_date"
-    fill_answer(kiosk, "date", OKUYAMI_78["death_date"])
+    fill_answer(kiosk, "date", OKUYAMI_78["death_date"], field_of(kiosk, "death_date"))
     assert_no_axe_violations(kiosk, "a kiosk question")
     kiosk.clock.fast_forward("01:31")
     dialog = kiosk.locator("#idle-dialog")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from kiosk.extensions import services
 
+from ..conftest import require_program
 from .conftest import NewContext, Site
 from .helpers import OKUYAMI_78, answer_by_requests
 
@@ -21,8 +20,7 @@ PASSWORD = "counter-password-1"
 
 
 def test_slip_to_counter_to_printed_form(home: Page, home_site: Site, new_context: NewContext, tmp_path: Path) -> None:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    require_program("pdftotext", install="apt-get install poppler-utils")  # fails on CI when missing
     # The resident, at home: answers, then the optional prefill step, then the slip.
     answer_by_requests(home.context, home_site, "okuyami", OKUYAMI_78)
     home.goto("/okuyami/result")

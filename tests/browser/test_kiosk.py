@@ -18,6 +18,8 @@ from .helpers import (
     answer_by_requests,
     current_question,
     fill_answer,
+    fill_screen,
+    page_questions,
     start_event,
     storage_contents,
     submit_question,
@@ -46,7 +48,7 @@ def wait_for_warning(page: Page) -> None:
 def test_idle_warning_can_be_extended_again_and_again_then_resets_and_leaves_nothing(kiosk: Page, kiosk_site: Site):
     kiosk.clock.install()  # before the first page, so the page's timers run on the fake clock
     start_event(kiosk, "okuyami")
-    fill_answer(kiosk, "date", OKUYAMI_78["death_date"])
+    fill_screen(kiosk, kiosk_site, "okuyami", OKUYAMI_78)
     submit_question(kiosk)
     answer_by_requests(kiosk.context, kiosk_site, "okuyami", OKUYAMI_78)
     kiosk.goto("/okuyami/result")
@@ -121,14 +123,16 @@ def test_call_staff_is_in_the_same_place_on_every_page_and_keeps_the_answers(kio
     kiosk.goto("/okuyami/")
     boxes["start"] = staff_button_box(kiosk)
     start_event(kiosk, "okuyami")
-    boxes["date question"] = staff_button_box(kiosk)
-    fill_answer(kiosk, "date", OKUYAMI_78["death_date"])
+    boxes["first screen"] = staff_button_box(kiosk)
+    fill_screen(kiosk, kiosk_site, "okuyami", OKUYAMI_78)
     submit_question(kiosk)
-    assert current_question(kiosk) == "deceased_resident_here"
-    boxes["yes/no question"] = staff_button_box(kiosk)
+    assert current_question(kiosk) != "death_date"
+    boxes["second screen"] = staff_button_box(kiosk)
     assert len({tuple(box.values()) for box in boxes.values()}) == 1, boxes
 
-    fill_answer(kiosk, "yes_no", "yes")  # chosen, not yet sent
+    choice = next(base for question_id, base in page_questions(kiosk)
+                  if kiosk_site.question_type("okuyami", question_id) == "yes_no")
+    fill_answer(kiosk, "yes_no", "yes", choice)  # chosen, not yet sent
     url = kiosk.url
     live = kiosk.locator("#staff-call")
     assert live.inner_text().strip() == ""
@@ -136,7 +140,7 @@ def test_call_staff_is_in_the_same_place_on_every_page_and_keeps_the_answers(kio
     expect(live).to_contain_text("職員が向かいます")  # shown, and read out (tests/browser/test_staff_call.py)
     assert live.get_attribute("role") == "status"
     assert kiosk.url == url
-    assert kiosk.is_checked('input[name="answer"][value="yes"]'), "the chosen answer is kept"
+    assert kiosk.is_checked(f'input[name="{choice}"][value="yes"]'), "the chosen answer is kept"
     assert not active_element(kiosk)["isBody"]
     with services(kiosk_site.app).database.session() as db:
         calls = db.scalar(select(func.count()).select_from(StaffCall).where(StaffCall.page == url.removeprefix(
@@ -144,7 +148,7 @@ def test_call_staff_is_in_the_same_place_on_every_page_and_keeps_the_answers(kio
     assert calls == 1, "the call is recorded for staff"
     with kiosk.expect_navigation():
         kiosk.click("a.back-link")
-    assert kiosk.input_value("#answer-day") == "10", "the answers given before are kept"
+    assert kiosk.input_value("#death_date-day") == "10", "the answers given before are kept"
 
 
 # --- 文字を大きく -----------------------------------------------------------------------------------------------------

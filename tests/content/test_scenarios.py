@@ -34,29 +34,64 @@ def run(content: Content, path: Path):
     return scenario, resolve(content, event, answers, today)
 
 
+EXPECT_KEYS = frozenset(
+    {"include", "exclude", "conditional", "optional", "information", "deadlines", "overdue", "not_overdue", "items"}
+)
+"""What a scenario's expect: may say; any other key is a typo that would silently check nothing."""
+SCENARIO_KEYS = frozenset({"name", "source", "today", "answers", "expect"})
+
+
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_scenario(content, path):
     scenario, result = run(content, path)
-    expect = scenario.get("expect", {})
-    required = {p.id for p in result.procedures if not p.conditional}
+    check(scenario, result)
+
+
+def test_a_misspelt_key_fails_the_scenario(content):
+    scenario, result = run(content, SCENARIO_FILES[0])
+    with pytest.raises(AssertionError, match="unknown expect keys"):
+        check({**scenario, "expect": {"inclde": ["shibo_todoke"]}}, result)
+    with pytest.raises(AssertionError, match="unknown keys"):
+        check({**scenario, "expected": {}}, result)
+
+
+def check(scenario: dict, result) -> None:
+    """Assert everything the scenario's expect: says about the result."""
+    name = scenario["name"]
+    unknown_top = set(scenario) - SCENARIO_KEYS
+    assert not unknown_top, f"{name}: unknown keys {sorted(unknown_top)} (known: {sorted(SCENARIO_KEYS)})"
+    expect = scenario.get("expect") or {}
+    unknown = set(expect) - EXPECT_KEYS
+    assert not unknown, f"{name}: unknown expect keys {sorted(unknown)} (known: {sorted(EXPECT_KEYS)})"
+    required = {p.id for p in result.required if not p.conditional}
     conditional = {p.id for p in result.procedures if p.conditional}
-    listed = required | conditional
+    listed = {p.id for p in result.procedures}
     missing = set(expect.get("include", [])) - required
-    assert not missing, f"{scenario['name']}: missing {sorted(missing)} (conditional: {sorted(missing & conditional)})"
+    assert not missing, f"{name}: missing {sorted(missing)} (listed but not required: {sorted(missing & listed)})"
     unexpected = set(expect.get("exclude", [])) & listed
-    assert not unexpected, f"{scenario['name']}: should not list {sorted(unexpected)}"
+    assert not unexpected, f"{name}: should not list {sorted(unexpected)}"
     not_conditional = set(expect.get("conditional", [])) - conditional
-    assert not not_conditional, f"{scenario['name']}: should be 「該当する場合」: {sorted(not_conditional)}"
+    assert not not_conditional, f"{name}: should be 「該当する場合」: {sorted(not_conditional)}"
+    for kind, entries in (("optional", result.optional), ("information", result.information)):
+        not_of_kind = set(expect.get(kind, [])) - {p.id for p in entries}
+        assert not not_of_kind, f"{name}: should be listed as {kind}: {sorted(not_of_kind)}"
     by_id = {p.id: p for p in result.procedures}
     for proc_id, expected in (expect.get("deadlines") or {}).items():
-        assert proc_id in by_id, f"{scenario['name']}: {proc_id} not listed, cannot check its deadline"
+        assert proc_id in by_id, f"{name}: {proc_id} not listed, cannot check its deadline"
         actual = by_id[proc_id].deadline.date
         assert actual is not None and actual.isoformat() == str(expected), (
-            f"{scenario['name']}: deadline of {proc_id} is {actual}, expected {expected}"
+            f"{name}: deadline of {proc_id} is {actual}, expected {expected}"
         )
+    for key, overdue in (("overdue", True), ("not_overdue", False)):
+        for proc_id in expect.get(key, []):
+            assert proc_id in by_id, f"{name}: {proc_id} not listed, cannot check whether it is overdue"
+            deadline = by_id[proc_id].deadline
+            assert deadline.date is not None and deadline.overdue is overdue, (
+                f"{name}: {proc_id} (deadline {deadline.date}) should {'' if overdue else 'not '}be overdue"
+            )
     checklist = {entry.id for entry in result.checklist}
     missing_items = set(expect.get("items", [])) - checklist
-    assert not missing_items, f"{scenario['name']}: checklist lacks {sorted(missing_items)}"
+    assert not missing_items, f"{name}: checklist lacks {sorted(missing_items)}"
 
 
 @pytest.mark.parametrize("event", EVENTS)

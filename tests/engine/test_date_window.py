@@ -107,5 +107,10 @@ def test_results_never_overflow_on_dates_at_the_calendars_end(toy):
     for value in ("9999-12-31", "0001-01-01", "9999-12-01"):
         answers = {**BASE_ANSWERS, "death_date": value, "funeral_date": value}
         result = resolve(toy, "toy", answers, TODAY)
+        assert result.procedures
         for procedure in result.procedures:
-            procedure.deadline.to_dict()
+            shown = procedure.deadline.to_dict()
+            deadline = procedure.deadline
+            # A date far ahead is never overdue; one at the calendar's start is overdue wherever it gives a date.
+            assert deadline.overdue is (deadline.date is not None and value.startswith("0001")), (value, procedure.id)
+            assert shown["overdue"] is deadline.overdue

@@ -1,4 +1,8 @@
-from kiosk.engine import resolve
+from datetime import date
+
+import pytest
+
+from kiosk.engine import load_content, resolve
 
 from .conftest import BASE_ANSWERS, TODAY
 
@@ -89,4 +93,80 @@ def test_the_json_result_has_the_contract_fields(toy):
         "note": None,
         "for": ["todoke", "kokuho_loss", "sosaihi", "nenkin_todoke", "bank"],
         "conditional": False,
+        "optional": False,
     }
+
+
+KINDS = """
+fukuji:
+  title: 復氏届
+  short: 旧姓に戻す
+  group: city
+  counter: shimin
+  kind: optional
+  deadline: {kind: none}
+  items: [id_card, nenkin_shosho]
+oshirase:
+  title: マイナンバーのお知らせ
+  short: 手続きは要りません
+  group: city
+  counter: shimin
+  kind: information
+  items: []
+"""
+KIND_ATTACHMENTS = """
+  - procedure: fukuji
+    reason: 旧姓に戻したいときのため
+  - procedure: oshirase
+    reason: お知らせのため
+"""
+
+
+@pytest.fixture
+def with_kinds(toy_copy):
+    """The toy content plus one 「希望する場合」 procedure and one 「お知らせ」."""
+    (toy_copy / "procedures" / "kinds.yaml").write_text(KINDS, encoding="utf-8")
+    flow = toy_copy / "toy.yaml"
+    flow.write_text(flow.read_text(encoding="utf-8") + KIND_ATTACHMENTS, encoding="utf-8")
+    return load_content(toy_copy)
+
+
+def test_kinds_are_exposed_apart_and_only_required_ones_are_counted(with_kinds):
+    result = resolve(with_kinds, "toy", BASE_ANSWERS, TODAY)
+    assert [p.id for p in result.optional] == ["fukuji"]
+    assert [p.id for p in result.information] == ["oshirase"]
+    assert {p.id for p in result.required} == {
+        "todoke",
+        "kokuho_loss",
+        "sosaihi",
+        "nenkin_todoke",
+        "sozoku_hoki",
+        "bank",
+    }
+    assert not any(p.counted for p in (*result.optional, *result.information))
+    assert all(p.counted for p in result.required)
+    kinds = {p["id"]: p["kind"] for p in result.to_dict()["procedures"]}
+    assert (kinds["fukuji"], kinds["oshirase"], kinds["todoke"]) == ("optional", "information", "required")
+
+
+def test_items_needed_only_for_optional_procedures_are_marked(with_kinds):
+    answers = {**BASE_ANSWERS, "benefits": ("none",), "age": 50}
+    result = resolve(with_kinds, "toy", answers, TODAY)
+    checklist = {entry.id: entry for entry in result.checklist}
+    assert "fukuji" in checklist["id_card"].needed_for  # an optional procedure still needs its items
+    assert not checklist["id_card"].optional  # needed for required procedures too
+    assert checklist["nenkin_shosho"].optional  # no 年金 procedure here: only 復氏届 needs it
+    assert all("oshirase" not in entry.needed_for for entry in result.checklist)  # this one needs nothing
+
+
+def test_deadlines_owed_to_the_city_or_an_agency_move_off_closed_days_but_private_ones_do_not(toy):
+    # 6/7 (Sun) as day 1 of 14 → 6/20 (Sat): 国保 (city) and 年金 (agency, 10 days → 6/16 Tue, open) by law.
+    answers = {**BASE_ANSWERS, "death_date": "2026-06-07", "known_later": "no"}
+    procs = by_id(resolve(toy, "toy", answers, TODAY))
+    assert (procs["kokuho_loss"].deadline.moved_from, procs["kokuho_loss"].deadline.date) == (
+        date(2026, 6, 20),
+        date(2026, 6, 22),
+    )
+    assert procs["kokuho_loss"].deadline.closed_day_rule == "city"
+    assert procs["nenkin_todoke"].deadline.closed_day_rule == "agency"
+    assert procs["bank"].deadline.closed_day_rule is None

@@ -7,7 +7,6 @@ Text is read back with pdftotext and pdfinfo (poppler-utils).
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from kiosk.forms import FORMS, form_context, forms_for, print_content_security_policy
 
+from ..conftest import require_program
 from .conftest import HIKKOSHI_PREFILL, OKUYAMI_SPOUSE_PREFILL, PRINTED_CODE, scenario_case
 
 A4_POINTS = (595.0, 842.0)
@@ -24,8 +24,7 @@ A4_POINTS = (595.0, 842.0)
 
 @pytest.fixture(scope="module")
 def page(chromium: Any) -> Iterator[Any]:
-    if not (shutil.which("pdftotext") and shutil.which("pdfinfo")):
-        pytest.skip("pdftotext/pdfinfo are not installed (apt-get install poppler-utils)")
+    require_program("pdftotext", "pdfinfo", install="apt-get install poppler-utils")  # fails on CI when missing
     tab = chromium.new_page()
     try:
         yield tab

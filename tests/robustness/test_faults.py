@@ -209,7 +209,7 @@ def test_a_real_database_outage_gives_clear_503s_and_loses_nothing(outage):
     assert 'value="2026"' in resident.page  # what was entered before the outage is still there
     response = resident.client.post(retry_action, data=retry_fields)  # the resident presses 「もう一度送る」
     assert response.status_code == 302, response.get_data(as_text=True)
-    resident.get(f"/okuyami/questions/{second}")
+    resident.get(f"/okuyami/questions/{second}", follow_redirects=True)  # the page of its screen
     assert re.search(rf'value="{re.escape(value)}"[^>]*checked|checked[^>]*value="{re.escape(value)}"', resident.page)
     reply = api.get(f"/api/v1/sessions/{session}")
     assert reply.status_code == 200 and reply.json["answers"] == {first: OKUYAMI_78[first]}

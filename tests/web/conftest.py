@@ -112,18 +112,42 @@ class Resident:
         assert match, self.page[:500]
         return match.group(1)
 
-    def answer(self, event, question_id, value, follow=True):
+    def screen_questions(self) -> list[str]:
+        """The questions on the current page: the groups of a screen of several, else the page's one question."""
+        grouped = re.findall(r'data-question="([a-z0-9_]+)"', self.page)
+        return grouped or [self.current_question()]
+
+    @staticmethod
+    def fields(value, base="answer", grouped=False):
+        """The form fields a browser sends for one answer (namespaced by question id on a screen of several)."""
         if isinstance(value, list):
-            data = {"answer": value}
-        elif value == "unknown":
-            data = {"unknown": "1", "answer": "unknown"}
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return {base: value}
+        if value == "unknown":
+            return {f"{base}-unknown": "1", base: "unknown"} if grouped else {"unknown": "1", "answer": "unknown"}
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
             year, month, day = str(value).split("-")
-            data = {"answer-year": year, "answer-month": month, "answer-day": day}
+            return {f"{base}-year": year, f"{base}-month": month, f"{base}-day": day}
+        return {base: str(value)}
+
+    def answer(self, event, question_id, value, follow=True):
+        """Answer one question (a one-question form: on a screen of several, the other answers stay as they are)."""
+        self.get(f"/{event}/questions/{question_id}", follow_redirects=True)
+        response = self.post(f"/{event}/questions/{question_id}", self.fields(value))
+        if follow and response.status_code == 302:
+            self.get(response.headers["Location"])
+        return response
+
+    def answer_screen(self, event, values: dict, follow=True, extra=None):
+        """Answer every question of the current screen at once, as its form does (`extra`: e.g. change=1)."""
+        first = self.current_question()
+        ids = self.screen_questions()
+        if len(ids) == 1 and 'name="screen"' not in self.page:
+            data = self.fields(values[ids[0]])
         else:
-            data = {"answer": str(value)}
-        self.get(f"/{event}/questions/{question_id}")
-        response = self.post(f"/{event}/questions/{question_id}", data)
+            data = {"screen": re.search(r'name="screen" value="([a-z0-9_]+)"', self.page).group(1)}
+            for question_id in ids:
+                data.update(self.fields(values[question_id], question_id, grouped=True))
+        response = self.post(f"/{event}/questions/{first}", {**data, **(extra or {})})
         if follow and response.status_code == 302:
             self.get(response.headers["Location"])
         return response
@@ -133,10 +157,10 @@ class Resident:
         for _ in range(80):
             if 'class="summary-list"' in self.page:
                 return
-            question_id = self.current_question()
-            value = answers[question_id] if question_id in answers else default(question_id)
-            response = self.answer(event, question_id, value)
-            assert response.status_code == 302, f"{question_id}={value!r}: {self.page[:800]}"
+            ids = self.screen_questions()
+            values = {qid: answers[qid] if qid in answers else default(qid) for qid in ids}
+            response = self.answer_screen(event, values)
+            assert response.status_code == 302, f"{values!r}: {self.page[:800]}"
         raise AssertionError("the flow did not end")
 
 

@@ -14,7 +14,8 @@ def _first_date_question(resident: Resident) -> str:
 
 
 def _shown_date(page: str) -> tuple[str, str, str]:
-    values = [re.search(rf'name="answer-{part}"[^>]*value="(\d*)"', page) for part in ("year", "month", "day")]
+    # "answer-year" on a one-question page, "<question id>-year" on a screen of several
+    values = [re.search(rf'name="[a-z_]+-{part}"[^>]*value="(\d*)"', page) for part in ("year", "month", "day")]
     assert all(values), "the date fields are on the page"
     return tuple(match.group(1) for match in values)  # type: ignore[union-attr,return-value]
 

@@ -1,5 +1,6 @@
-"""Issue 14: 「あと約N問」, 「最初からやり直す」 asks first (the idle reset does not), save for later from any question,
-「2月31日はありません」, no residents' language buttons on staff pages."""
+"""Issue 14 (and 13: screens of several questions): 「あと約N画面」, 「最初からやり直す」 asks first (the idle
+reset does not), save for later from any question, 「2月31日はありません」, no residents' language buttons on staff
+pages."""
 
 import re
 
@@ -13,28 +14,29 @@ from .test_resident_flow import OKUYAMI_78
 
 
 def remaining_on_page(page: str) -> int | None:
-    match = re.search(r'<span class="progress">あと約(\d+)問</span>', page)
+    match = re.search(r'<span class="progress">あと約(\d+)画面</span>', page)
     return int(match.group(1)) if match else None
 
 
 def expected_remaining(app, answers: dict) -> int:
     flow = services(app).content.flows["okuyami"]
-    return len(walk(flow, answers, app.config["TODAY"]()).unanswered)
+    return walk(flow, answers, app.config["TODAY"]()).screens_left
 
 
 # --- 「あと約N問」 ------------------------------------------------------------------------------------------------
 
-def test_each_question_says_about_how_many_are_left_on_the_current_path(app, resident):
+def test_each_screen_says_about_how_many_are_left_on_the_current_path(app, resident):
     resident.start("okuyami")
     assert remaining_on_page(resident.page) == expected_remaining(app, {})
-    first = resident.current_question()
-    resident.answer("okuyami", first, OKUYAMI_78[first])
+    first_screen = resident.screen_questions()
+    resident.answer_screen("okuyami", {qid: OKUYAMI_78[qid] for qid in first_screen})
     second = resident.current_question()
     with app.test_request_context():
         from kiosk.engine import parse_answer
 
         flow = services(app).content.flows["okuyami"]
-        stored = {first: parse_answer(flow.question_map[first], OKUYAMI_78[first], app.config["TODAY"]())}
+        stored = {qid: parse_answer(flow.question_map[qid], OKUYAMI_78[qid], app.config["TODAY"]())
+                  for qid in first_screen}
     assert remaining_on_page(resident.page) == expected_remaining(app, stored), second
     assert "質問2" in resident.page  # the number stays beside it
 
@@ -46,8 +48,7 @@ def test_the_last_question_says_so_and_a_change_from_check_answers_shows_no_coun
         if 'class="summary-list"' in resident.page:
             break
         pages.append(resident.page)
-        question_id = resident.current_question()
-        resident.answer("okuyami", question_id, OKUYAMI_78.get(question_id, "unknown"))
+        resident.answer_screen("okuyami", {qid: OKUYAMI_78.get(qid, "unknown") for qid in resident.screen_questions()})
     assert "これが最後の質問です" in pages[-1]
     assert all("これが最後の質問です" not in page for page in pages[:-1])
     assert all(remaining_on_page(page) for page in pages[:-1])
@@ -59,7 +60,7 @@ def test_the_count_is_translated(resident):
     resident.get("/")
     resident.post("/language", {"lang": "en", "next": "/"})
     resident.start("okuyami")
-    assert re.search(r"About \d+ questions left", resident.page)
+    assert re.search(r"About \d+ screens left", resident.page)
 
 
 # --- 「最初からやり直す」 -------------------------------------------------------------------------------------------
@@ -68,8 +69,7 @@ def test_the_toolbar_reset_asks_first_and_no_goes_back(kiosk_app):
     resident = Resident(kiosk_app.test_client())
     resident.start("okuyami")
     question_id = resident.current_question()
-    resident.answer("okuyami", question_id, OKUYAMI_78[question_id])
-    here = f"/okuyami/questions/{resident.current_question()}"
+    here = resident.answer("okuyami", question_id, OKUYAMI_78[question_id]).headers["Location"]  # the page shown
     # The toolbar's button is a GET form: it asks, it deletes nothing.
     assert re.search(r'<form method="get" action="/reset">\s*<input type="hidden" name="next" value="' + here,
                      resident.page)

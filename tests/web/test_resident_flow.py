@@ -33,11 +33,13 @@ def test_start_page_says_what_it_does_how_long_what_to_have_ready_and_the_human_
     assert "職員に相談する" in resident.page
 
 
-def test_one_question_per_page_with_the_question_as_the_heading(resident):
+def test_a_screen_has_one_heading_and_each_question_its_own_group(resident):
     resident.start("okuyami")
     headings = re.findall(r"<h1[^>]*>(.*?)</h1>", resident.page, re.S)
-    assert len(headings) == 1
-    assert re.search(r"<legend[^>]*>\s*<h1", resident.page)
+    assert len(headings) == 1 and "亡くなられた日と届出について" in headings[0]
+    groups = re.findall(r'data-question="([a-z_]+)"', resident.page)
+    assert groups[:3] == ["death_date", "deceased_resident_here", "death_notified"]
+    assert re.search(r"<legend[^>]*>\s*<h2", resident.page)  # each question is a group under the screen's h1
     assert 'class="back-link"' in resident.page
     assert "次へ" in resident.page
 
@@ -64,7 +66,7 @@ def test_the_78_year_old_householder_case_reaches_the_right_procedures(resident)
     for title in ("後期高齢者医療 資格喪失届", "年金受給権者死亡届", "未支給年金", "世帯主変更届"):
         assert title in page, title
     assert "国民健康保険 資格喪失届" not in page
-    assert "2026年5月23日（土）" in page  # 後期・世帯主変更: 5/10 を含めて14日
+    assert "2026年5月25日（月）" in page  # 後期・世帯主変更: 5/10 を含めて14日目 5/23（土）→ 5/25（地方自治法4条の2④）
     assert 'id="checklist"' in page
 
 
@@ -74,7 +76,7 @@ def test_change_links_return_to_check_answers(resident):
     response = resident.answer("okuyami", "deceased_had_dog", "yes", follow=False)
     assert response.status_code == 302
     # A normal answer goes on to the next question; a change goes back to the check page.
-    resident.get("/okuyami/questions/deceased_had_dog?change=1")
+    resident.get("/okuyami/questions/deceased_had_dog?change=1", follow_redirects=True)  # to its screen
     assert 'name="change" value="1"' in resident.page
     response = resident.post("/okuyami/questions/deceased_had_dog", {"answer": "no", "change": "1"})
     assert response.headers["Location"].endswith("/okuyami/check")
@@ -83,11 +85,13 @@ def test_change_links_return_to_check_answers(resident):
 def test_changing_an_earlier_answer_drops_only_later_answers_that_no_longer_apply(resident):
     resident.start("okuyami")
     resident.answer_all("okuyami", OKUYAMI_78)
-    resident.get("/okuyami/questions/deceased_was_householder?change=1")
+    resident.get("/okuyami/questions/deceased_was_householder?change=1", follow_redirects=True)
     response = resident.post("/okuyami/questions/deceased_was_householder", {"answer": "no", "change": "1"})
     assert response.headers["Location"].endswith("/okuyami/check")
     resident.get("/okuyami/check")
-    assert "同じ世帯に残る" not in resident.page or "household_adults_remaining" not in resident.page
+    # Both the question and its answer's change link are gone (each alone would pass with the other still shown).
+    assert "同じ世帯に残る" not in resident.page
+    assert "/okuyami/questions/household_adults_remaining" not in resident.page
     assert "78" in resident.page  # the age is kept
 
 
@@ -209,27 +213,54 @@ def test_unknown_event_is_a_friendly_404(resident):
     assert response.status_code == 404 and "ページが見つかりません" in resident.page
 
 
-def test_every_question_of_every_flow_renders_with_one_heading_and_labelled_controls(app):
+def _render_screen(app, flow, questions, screen=None):
     from flask import render_template
 
+    from kiosk.engine.path import PathScreen
+
+    page = PathScreen(tuple(questions), screen)
+    with app.test_request_context(f"/{flow.id}/questions/{page.first.id}"):
+        return render_template(
+            "resident/question.html",
+            flow=flow,
+            page=page,
+            question=page.first,
+            field_base=lambda q: q.id if page.grouped else "answer",
+            values={},
+            value=None,
+            raw_for={},
+            raw={},
+            errors={},
+            error=None,
+            earlier={},
+            back="/",
+            change=False,
+            number=1,
+        )
+
+
+def _assert_labelled(page, questions):
+    input_ids = re.findall(r'<input class="(?:choice__input|input[^"]*)"[^>]* id="([^"]+)"', page)
+    label_targets = re.findall(r'<label[^>]* for="([^"]+)"', page)
+    assert input_ids and set(input_ids) <= set(label_targets)
+    assert len(input_ids) == len(set(input_ids)), "ids are unique on the page"
+    for question in questions:
+        for option in question.choices:
+            assert option.label in page, (question.id, option.value)
+
+
+def test_every_question_of_every_flow_renders_with_one_heading_and_labelled_controls(app):
     content = services(app).content
     for flow in content.flows.values():
-        for question in flow.questions:
-            with app.test_request_context(f"/{flow.id}/questions/{question.id}"):
-                page = render_template(
-                    "resident/question.html",
-                    flow=flow,
-                    question=question,
-                    value=None,
-                    raw={},
-                    error=None,
-                    back="/",
-                    change=False,
-                    number=1,
-                )
+        for question in flow.questions:  # alone, as on a one-question page: the question is the h1
+            page = _render_screen(app, flow, [question])
             assert len(re.findall(r"<h1", page)) == 1, question.id
-            input_ids = re.findall(r'<input class="(?:choice__input|input[^"]*)"[^>]* id="([^"]+)"', page)
-            label_targets = re.findall(r'<label[^>]* for="([^"]+)"', page)
-            assert input_ids and set(input_ids) <= set(label_targets), question.id
-            for option in question.choices:
-                assert option.label in page, (question.id, option.value)
+            assert 'name="screen"' not in page
+            _assert_labelled(page, [question])
+        for screen in flow.screens:  # a whole screen: its heading is the h1, each question a group
+            questions = [flow.question_map[qid] for qid in screen.questions]
+            page = _render_screen(app, flow, questions, screen)
+            assert len(re.findall(r"<h1", page)) == 1, screen.id
+            if len(questions) > 1:
+                assert re.findall(r'data-question="([a-z0-9_]+)"', page) == screen.questions
+                _assert_labelled(page, questions)

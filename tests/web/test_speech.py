@@ -21,10 +21,17 @@ def items(page: str) -> list[str]:
 def test_a_question_is_read_as_the_question_then_its_options(kiosk_app):
     resident = Resident(kiosk_app.test_client())
     resident.start("okuyami")
-    resident.answer("okuyami", "death_date", OKUYAMI_78["death_date"])
-    question = services(kiosk_app).content.flows["okuyami"].question_map[resident.current_question()]
+    flow = services(kiosk_app).content.flows["okuyami"]
+    shown = [flow.question_map[qid] for qid in resident.screen_questions()]
     spoken = items(resident.page)
-    assert spoken[0] == question.text
+    screen = flow.screen_of.get(shown[0].id)
+    if len(shown) > 1:  # a screen of several: its heading, then each question with its options
+        assert screen is not None and spoken[0] == screen.text
+        positions = [spoken.index(question.text) for question in shown]
+        assert positions == sorted(positions)
+    else:
+        assert spoken[0] == shown[0].text
+    question = shown[-1]
     assert spoken[-len(question.choices):] == [option.label for option in question.choices]
     assert 'data-speech="play"' in resident.page and "ゆっくり" in resident.page and "もう一度" in resident.page
 
@@ -63,7 +70,7 @@ def test_the_result_reads_deadlines_and_reasons(kiosk_app):
     resident.answer_all("okuyami", OKUYAMI_78)
     resident.get("/okuyami/result")
     spoken = items(resident.page)
-    assert any("2026年5月23日" in text for text in spoken)
+    assert any("2026年5月25日" in text for text in spoken)  # 14日目 5/23（土）→ 5/25（地方自治法4条の2④）
     assert any(text.startswith("亡くなった方が") for text in spoken)
 
 
@@ -78,7 +85,8 @@ def test_the_result_reads_the_summary_first(kiosk_app):
     # The procedures with their dates, then the slip, all before the first reason.
     slip = spoken.index("窓口で見せる受付票を作ると、職員が書類を印刷します。窓口で書く必要がなくなります。")
     first_reason = next(i for i, text in enumerate(spoken) if text.startswith("亡くなった方が"))
-    assert "後期高齢者医療制度をやめる手続き。期限。2026年5月23日（土）" in spoken[:slip]
+    # 14日目 5/23（土）→ 5/25（月）（地方自治法4条の2④）
+    assert "後期高齢者医療制度をやめる手続き。期限。2026年5月25日（月）" in spoken[:slip]
     assert slip < first_reason
 
 

@@ -1,0 +1,158 @@
+"""`make mutation`: plant one-line bugs (mutmut 3) in the code whose bugs would hurt residents or the counter, run
+the fast tests of that code against each one, and report per package which bugs no test noticed.
+
+    python scripts/mutation.py                   # every package, in the order below
+    python scripts/mutation.py prefill slip      # only these
+    python scripts/mutation.py --survivors slip  # again, only the mutants that survived the last run (after adding
+                                                 # tests): quicker; the report covers the package's last full run
+    python scripts/mutation.py --report          # the report of the last runs, running nothing
+
+Each package runs in its own folder, build/mutation/<package>/ (links to the project and a setup.cfg whose [mutmut]
+section is the project's with that package's files and fast tests), so that a mutant runs only the tests that are
+meant to catch it: the web tests reach every engine function, and running them for each engine mutant would take a
+day. The shared settings (files copied beside the code, pytest options) are the [mutmut] section of setup.cfg.
+
+The score is killed ÷ (killed + survived): a timeout counts as killed, a mutant that no test reaches as survived.
+The last line is `mutation score: N%`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+MUTMUT = str(Path(sys.executable).with_name("mutmut"))
+WORK = PROJECT / "build" / "mutation"
+LINKED = ("kiosk", "tests", "questionnaires", "templates", "static")
+
+
+@dataclass(frozen=True)
+class Package:
+    files: tuple[str, ...]  # what mutmut mutates (only_mutate)
+    mutants: tuple[str, ...]  # which of their mutants count (mutant names: module, x_function or xǁClassǁmethod)
+    tests: tuple[str, ...]  # the fast tests that are meant to catch them
+
+
+GUARD_FILES = ("kiosk/store/cases.py", "kiosk/store/sessions.py", "kiosk/store/throttle.py", "kiosk/store/staff.py",
+               "kiosk/web/security.py", "kiosk/web/session.py", "kiosk/web/staff.py")
+PACKAGES: dict[str, Package] = {
+    "prefill": Package(("kiosk/prefill/*",), ("kiosk.prefill.*",), ("tests/prefill", "tests/slip/test_recheck.py")),
+    "slip": Package(("kiosk/slip/*",), ("kiosk.slip.*",), ("tests/slip", "tests/prefill")),
+    # the purge, the staff-login throttle (lockout), resident and staff sessions, and the cross-site/CSRF checks
+    "guard": Package(
+        GUARD_FILES,
+        (
+            "kiosk.store.cases.xǁCaseStoreǁpurge__mutmut_*",
+            "kiosk.store.cases.x__live__mutmut_*",
+            "kiosk.store.sessions.*",
+            "kiosk.store.throttle.*",
+            "kiosk.store.staff.xǁStaffStoreǁauthenticate__mutmut_*",
+            "kiosk.web.security.*",
+            "kiosk.web.session.*",
+            "kiosk.web.staff.x__throttle_keys__mutmut_*",
+            "kiosk.web.staff.x__wait_text__mutmut_*",
+            "kiosk.web.staff.x__new_session__mutmut_*",
+        ),
+        ("tests/store/test_purge.py", "tests/store/test_throttle.py", "tests/store/test_database.py",
+         "tests/security", "tests/web/test_session.py", "tests/web/test_staff.py", "tests/web/test_staff_lockout.py",
+         "tests/web/test_staff_actions.py"),
+    ),
+    "engine": Package(("kiosk/engine/*",), ("kiosk.engine.*",), ("tests/engine", "tests/content")),
+}
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+SURVIVED = {"survived", "no tests", "suspicious"}
+_LINE = re.compile(r"^\s+(\S+): (.+)$")
+
+
+def setup_cfg(package: Package) -> str:
+    """The project's setup.cfg with its [mutmut] section narrowed to `package`."""
+    text = (PROJECT / "setup.cfg").read_text(encoding="utf-8")
+    start = text.index("\n[mutmut]\n")
+    end = text.find("\n[", start + 1)
+    section = text[start : end if end != -1 else len(text)]
+    rest = text[:start] + (text[end:] if end != -1 else "")
+    for key, values in (("only_mutate", package.files), ("pytest_add_cli_args_test_selection", package.tests)):
+        section = re.sub(rf"\n{key} =\n(?:    .*\n)*", "\n", section + "\n")
+        section += f"{key} =\n" + "".join(f"    {value}\n" for value in values)
+    return rest + re.sub(r"\n{2,}", "\n", section)
+
+
+def prepare(name: str) -> Path:
+    """build/mutation/<name>: links to the project's code, tests and content, and the package's setup.cfg."""
+    work = WORK / name
+    work.mkdir(parents=True, exist_ok=True)
+    for entry in LINKED:
+        link = work / entry
+        if not link.is_symlink():
+            link.symlink_to(PROJECT / entry)
+    (work / "setup.cfg").write_text(setup_cfg(PACKAGES[name]), encoding="utf-8")
+    return work
+
+
+def results(work: Path) -> dict[str, str]:
+    """Every mutant's status as mutmut recorded it in `work` (nothing when it has not run there)."""
+    if not (work / "mutants").exists():
+        return {}
+    done = subprocess.run([MUTMUT, "results", "--all", "true"], capture_output=True, text=True, cwd=work, check=False)
+    return {match[1]: match[2].strip() for line in done.stdout.splitlines() if (match := _LINE.match(line))}
+
+
+def belongs(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def run(name: str, survivors_only: bool) -> None:
+    work = prepare(name)
+    patterns = list(PACKAGES[name].mutants)
+    if survivors_only:
+        patterns = [key for key, status in results(work).items()
+                    if belongs(key, PACKAGES[name].mutants) and status in SURVIVED]
+        if not patterns:
+            return
+    log = work / "mutmut.log"
+    print(f"== {name}: mutmut on {len(patterns) if survivors_only else 'every'} mutant(s) (log: {log})", flush=True)
+    with log.open("a", encoding="utf-8") as sink:
+        subprocess.run([MUTMUT, "run", *patterns], stdout=sink, stderr=subprocess.STDOUT, cwd=work, check=False)
+
+
+def report(names: list[str]) -> None:
+    total_killed = total_survived = 0
+    survivors: list[str] = []
+    for name in names:
+        mine = {key: status for key, status in results(WORK / name).items() if belongs(key, PACKAGES[name].mutants)}
+        killed = sum(status in KILLED for status in mine.values())
+        survived = sum(status in SURVIVED for status in mine.values())
+        other = len(mine) - killed - survived
+        total_killed, total_survived = total_killed + killed, total_survived + survived
+        score = 100 * killed / (killed + survived) if killed + survived else 0.0
+        print(f"{name}: {killed} killed, {survived} survived" + (f", {other} not run" if other else "")
+              + f": {score:.1f}%")
+        survivors += [f"  {key}: {status}" for key, status in sorted(mine.items()) if status in SURVIVED]
+    if survivors:
+        print("surviving mutants (see one with `cd build/mutation/<package> && mutmut show NAME`):")
+        print("\n".join(survivors))
+    overall = 100 * total_killed / (total_killed + total_survived) if total_killed + total_survived else 0.0
+    print(f"mutation score: {overall:.1f}%")
+
+
+def main(argv: list[str]) -> int:
+    flags = {arg for arg in argv if arg.startswith("--")}
+    wanted = [arg for arg in argv if not arg.startswith("--")] or list(PACKAGES)
+    unknown = [name for name in wanted if name not in PACKAGES] + sorted(flags - {"--survivors", "--report"})
+    if unknown:
+        print(f"unknown: {', '.join(unknown)}; packages are {', '.join(PACKAGES)}", file=sys.stderr)
+        return 2
+    if "--report" not in flags:
+        for name in wanted:
+            run(name, "--survivors" in flags)
+    report(wanted)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
