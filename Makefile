@@ -42,9 +42,9 @@ pytest:
 bench: install
 	$(BIN)/python -m tests.bench.run
 
-# Mutation testing (mutmut 3; not part of `make test`): plants one-line bugs in kiosk/engine, kiosk/prefill,
-# kiosk/slip and the purge/lockout/session/CSRF code and reports, per package, the ones no test noticed; the last
-# line is `mutation score: N%`. About an hour on two cores; `make mutation PACKAGES="prefill slip"` runs some.
+# Mutation testing (mutmut 3; not part of `make test`): plants one-line bugs in kiosk/prefill, kiosk/slip, the
+# purge, lockout, session and CSRF code and kiosk/engine, and reports, per package, the ones no test noticed; the
+# last line is `mutation score: N%`. Hours on two cores; `make mutation PACKAGES="prefill slip"` runs some.
 # See docs/testing.md.
 PACKAGES ?=
 mutation: install

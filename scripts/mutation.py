@@ -38,29 +38,44 @@ class Package:
     tests: tuple[str, ...]  # the fast tests that are meant to catch them
 
 
-GUARD_FILES = ("kiosk/store/cases.py", "kiosk/store/sessions.py", "kiosk/store/throttle.py", "kiosk/store/staff.py",
-               "kiosk/web/security.py", "kiosk/web/session.py", "kiosk/web/staff.py")
 PACKAGES: dict[str, Package] = {
     "prefill": Package(("kiosk/prefill/*",), ("kiosk.prefill.*",), ("tests/prefill", "tests/slip/test_recheck.py")),
     "slip": Package(("kiosk/slip/*",), ("kiosk.slip.*",), ("tests/slip", "tests/prefill")),
-    # the purge, the staff-login throttle (lockout), resident and staff sessions, and the cross-site/CSRF checks
-    "guard": Package(
-        GUARD_FILES,
-        (
-            "kiosk.store.cases.xǁCaseStoreǁpurge__mutmut_*",
-            "kiosk.store.cases.x__live__mutmut_*",
-            "kiosk.store.sessions.*",
-            "kiosk.store.throttle.*",
-            "kiosk.store.staff.xǁStaffStoreǁauthenticate__mutmut_*",
-            "kiosk.web.security.*",
-            "kiosk.web.session.*",
-            "kiosk.web.staff.x__throttle_keys__mutmut_*",
-            "kiosk.web.staff.x__wait_text__mutmut_*",
-            "kiosk.web.staff.x__new_session__mutmut_*",
-        ),
-        ("tests/store/test_purge.py", "tests/store/test_throttle.py", "tests/store/test_database.py",
-         "tests/security", "tests/web/test_session.py", "tests/web/test_staff.py", "tests/web/test_staff_lockout.py",
-         "tests/web/test_staff_actions.py"),
+    # `kiosk purge`: cases (and their statuses), sessions, resume codes and throttle rows that have expired
+    "purge": Package(
+        ("kiosk/store/cases.py", "kiosk/store/sessions.py", "kiosk/store/throttle.py"),
+        ("kiosk.store.cases.xǁCaseStoreǁpurge__mutmut_*", "kiosk.store.cases.x__live__mutmut_*",
+         "kiosk.store.sessions.xǁSessionStoreǁpurge_expired__mutmut_*",
+         "kiosk.store.throttle.xǁThrottleStoreǁpurge__mutmut_*"),
+        ("tests/store/test_purge.py", "tests/store/test_session_store.py"),
+    ),
+    # the staff login's throttle: typos are free, then growing waits up to fifteen minutes
+    "lockout": Package(
+        ("kiosk/store/throttle.py", "kiosk/store/staff.py", "kiosk/web/staff.py"),
+        ("kiosk.store.throttle.x_*", "kiosk.store.throttle.xǁPolicyǁ*",
+         "kiosk.store.throttle.xǁThrottleStoreǁattempt__*",
+         "kiosk.store.throttle.xǁThrottleStoreǁsucceeded__*", "kiosk.store.throttle.xǁThrottleStoreǁclear__*",
+         "kiosk.store.throttle.xǁThrottleStoreǁwait__*", "kiosk.store.throttle.xǁThrottleStoreǁ_locked_row__*",
+         "kiosk.store.staff.xǁStaffStoreǁauthenticate__mutmut_*", "kiosk.web.staff.x__throttle_keys__mutmut_*",
+         "kiosk.web.staff.x__wait_text__mutmut_*"),
+        ("tests/store/test_throttle.py", "tests/web/test_staff_lockout.py", "tests/security/test_staff.py"),
+    ),
+    # resident and staff sessions and resume codes
+    "session": Package(
+        ("kiosk/store/sessions.py", "kiosk/web/session.py", "kiosk/web/staff.py"),
+        ("kiosk.store.sessions.x_*",
+         *(f"kiosk.store.sessions.xǁSessionStoreǁ{method}__*"
+           for method in ("fetch", "load", "save", "extend", "delete", "create_resume_code", "take_resume_code")),
+         "kiosk.web.session.*", "kiosk.web.staff.x__new_session__mutmut_*"),
+        ("tests/store/test_session_store.py", "tests/web/test_session.py", "tests/security/test_sessions.py",
+         "tests/security/test_resume.py", "tests/web/test_staff_actions.py"),
+    ),
+    # the cross-site checks beside the CSRF token, and safe redirects
+    "csrf": Package(
+        ("kiosk/web/security.py",),
+        ("kiosk.web.security.*",),
+        ("tests/security/test_csrf.py", "tests/security/test_csrf_every_route.py", "tests/security/test_same_origin.py",
+         "tests/security/test_hosts.py", "tests/security/test_bad_input.py"),
     ),
     "engine": Package(("kiosk/engine/*",), ("kiosk.engine.*",), ("tests/engine", "tests/content")),
 }

@@ -97,3 +97,49 @@ def test_the_slip_commands_say_on_standard_error_why_the_keys_are_broken(command
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == "1番目の鍵が「名前:BASE64」の形になっていません\n"
+
+
+def test_an_application_secret_of_sixteen_bytes_makes_a_key_and_fifteen_do_not():
+    from kiosk.slip.keys import KeyConfigError, key_from_secret
+
+    assert key_from_secret("s" * 16).name == "app"
+    assert key_from_secret("秘密鍵です12345").name == "app"  # 10 characters, 20 bytes: counted in UTF-8 bytes
+    with pytest.raises(KeyConfigError) as caught:
+        key_from_secret("s" * 15)
+    assert str(caught.value) == "秘密鍵が短すぎます（16バイト以上にしてください）"
+    assert key_from_secret("s" * 16).fingerprint == key_from_secret(b"s" * 16).fingerprint
+    assert key_from_secret("s" * 16).fingerprint != key_from_secret("t" * 16).fingerprint
+
+
+def test_the_slips_qr_code_is_announced_as_one_image_with_its_label():
+    from xml.etree import ElementTree
+
+    from kiosk.slip.qr import render_svg
+
+    root = ElementTree.fromstring(render_svg("R" + "A" * 40))
+    assert root.get("role") == "img" and root.get("aria-label") == "受付票の二次元コード"
+    assert ElementTree.fromstring(render_svg("R" + "A" * 40, label="Slip QR code")).get("aria-label") == "Slip QR code"
+
+
+def test_a_token_made_before_an_upgrade_still_opens_after_it():
+    """Known answer: the same key, case id and time give byte for byte this token, and it opens (a change to the
+    MAC's domain string, the header or the encoding would make every slip already printed unreadable)."""
+    from datetime import timedelta
+
+    from kiosk.slip.keys import Keyring, key_from_secret
+    from kiosk.slip.reference import issue_token, open_token
+
+    keyring = Keyring.single(key_from_secret("s" * 16))
+    issued = datetime(2026, 6, 9, 1, 30, tzinfo=UTC)
+    printed = "RAGFLGEAENI46DGDDMFZWKLJRWQCNWNYX64DEILEAMQWGL5L57M"
+    assert issue_token("case-1", keyring, valid_for=timedelta(days=14), now=issued) == printed
+    assert open_token(printed, keyring, now=issued) == "case-1"
+
+
+@pytest.mark.parametrize("code", ["0000000000", "ZZZZZZZZZX", "1234567890", "K7Q29XMD42"])
+def test_reference_codes_printed_before_an_upgrade_are_still_accepted(code):
+    """Known answers of the check character: a change to how it is computed would refuse every printed code."""
+    from kiosk.slip.reference import format_reference_code, parse_reference_code
+
+    assert parse_reference_code(code) == code
+    assert format_reference_code(code.lower()) == f"{code[:4]}-{code[4:8]}-{code[8:]}"

@@ -60,3 +60,34 @@ def test_invalid_values_are_removed_and_reported_without_the_values(content):
     }
     text = repr(checked.notes)
     assert all(value not in text for value in ("\u202e", "\x00", "\x1b", "七人目", "誰か", "xxxx"))
+
+
+def test_the_sixth_family_member_is_kept_and_the_seventh_is_not(content):
+    members = {f"member{n}": {"name": f"山田 {n}郎"} for n in range(1, 8)}
+    case = SlipCase.new("hikkoshi", {"move_type": "tennyu"}, members, now=NOW)
+    checked = recheck(case, content.flows["hikkoshi"], TODAY)
+    assert [member["name"] for member in checked.prefill["members"]] == [f"山田 {n}郎" for n in range(1, 7)]
+    assert [(note.kind, note.code) for note in checked.notes] == [("unknown", "unknown_field")]
+
+
+def test_an_unknown_role_or_field_does_not_stop_the_check_of_the_rest(content):
+    case = SlipCase.new(
+        "hikkoshi", {"move_type": "tennyu"},
+        {"visitor": {"name": "誰か"}, "members": {"name": "x"}, "applicant": {"nickname": "たろ", "name": "山田 太郎",
+                                                                             "phone": ""},
+         "move": {"new_address": "国立市中1-1"}},
+        now=NOW,
+    )
+    checked = recheck(case, content.flows["hikkoshi"], TODAY)
+    # An empty field is simply empty (no note); the roles after an unknown one and the fields after an unknown
+    # field are still checked and kept.
+    assert checked.prefill == {"applicant": {"name": "山田 太郎", "phone": ""}, "move": {"new_address": "国立市中1-1"}}
+    assert [(note.kind, note.code) for note in checked.notes] == [("unknown", "unknown_field")]
+    assert checked.event == "hikkoshi"
+
+
+def test_an_empty_unknown_role_is_no_note(content):
+    case = SlipCase.new("hikkoshi", {"move_type": "tennyu"}, {"visitor": {}, "applicant": {"name": "山田 太郎"}},
+                        now=NOW)
+    checked = recheck(case, content.flows["hikkoshi"], TODAY)
+    assert checked.notes == () and checked.prefill == {"applicant": {"name": "山田 太郎"}}

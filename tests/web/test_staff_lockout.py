@@ -129,3 +129,48 @@ def test_the_refusal_page_says_how_long_to_wait(app, clock):
     clerk.get("/staff/login")
     assert clerk.post("/staff/login", {"name": "clerk", "password": PASSWORD}).status_code == 429
     assert "1秒ほど待って" in clerk.page
+
+
+def test_each_good_login_forgives_exactly_one_earlier_failure_of_the_address(app, clock):
+    for n in range(10):  # ten names tried from the counter's address: all free
+        clerk = Resident(app.test_client())
+        clerk.get("/staff/login")
+        assert clerk.post("/staff/login", {"name": f"nobody{n}", "password": "x"}).status_code == 422
+    assert login(app, PASSWORD).status_code == 302  # forgives one: nine left on the address
+    assert login(app, "typo").status_code == 422  # ten
+    assert login(app, "typo").status_code == 422  # eleven: from now on a wait
+    assert login(app, PASSWORD).status_code == 429
+
+
+def test_a_good_login_opens_the_dashboard_as_that_clerk(app, clock):
+    clerk = Resident(app.test_client())
+    clerk.get("/staff/login")
+    assert clerk.post("/staff/login", {"name": "clerk", "password": PASSWORD}).status_code == 302
+    assert clerk.get("/staff/").status_code == 200 and "clerk" in clerk.page
+    assert clerk.get("/staff/audit").status_code == 403  # a clerk, not an administrator
+
+
+def test_a_deactivated_account_cannot_log_in_even_with_its_password(app, clock):
+    from sqlalchemy import update
+
+    from kiosk.store.models import StaffUser
+
+    with services(app).database.session() as db:
+        db.execute(update(StaffUser).where(StaffUser.name == "clerk").values(active=False))
+    assert login(app, PASSWORD).status_code == 422
+
+
+def test_a_failed_login_is_audited_under_the_account_only_when_it_exists(app, clock):
+    from sqlalchemy import select
+
+    from kiosk.store.models import AuditEntry
+
+    assert login(app, "typo").status_code == 422
+    clerk = Resident(app.test_client())
+    clerk.get("/staff/login")
+    clerk.post("/staff/login", {"name": "my password typed here", "password": "x"})
+    with services(app).database.read() as db:
+        failed = [(entry.staff, entry.detail) for entry in
+                  db.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed").order_by(AuditEntry.id))]
+    # A name that is no account's is not written: it may be a password typed in the wrong field.
+    assert failed == [("clerk", ""), (None, "unknown account")]
