@@ -19,6 +19,7 @@ from .emulator import READER
 
 PCSCD = shutil.which("pcscd") or "/usr/sbin/pcscd"
 START_TIMEOUT = 15.0
+START_ATTEMPTS = 4
 
 
 class Unavailable(RuntimeError):
@@ -46,16 +47,20 @@ def start_pcscd() -> subprocess.Popen[bytes] | None:
         raise Unavailable("vsmartcard-vpcd is not installed (apt-get install vsmartcard-vpcd)")
     if os.geteuid() != 0:
         raise Unavailable("pcscd is not running, and only root can start it (sudo scripts/start-pcscd.sh)")
-    process = subprocess.Popen([PCSCD, "--foreground"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if virtual_reader_listed():
-            return process
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    process.terminate()
-    process.wait(timeout=10)
+    # vpcd drops its reader when its ports are still held (a pcscd stopped moments ago leaves them in TIME_WAIT
+    # for up to a minute): try again until they are free rather than fail the run.
+    for _ in range(START_ATTEMPTS):
+        process = subprocess.Popen([PCSCD, "--foreground"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if virtual_reader_listed():
+                return process
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        process.terminate()
+        process.wait(timeout=10)
+        time.sleep(5)
     raise Unavailable("pcscd started but the virtual reader did not appear (ports 35963/35964 in use?)")
 
 

@@ -174,7 +174,7 @@ def test_the_deadlines_calendar_file(resident):
     response = resident.get("/okuyami/result.ics")
     body = response.get_data(as_text=True)
     assert response.mimetype == "text/calendar"
-    # 後期高齢者医療の資格喪失: 14 days from 5/10 end on Saturday 5/23, so the deadline is Monday 5/25 (地方自治法4条の2④).
+    # 後期高齢者医療の資格喪失: 14 days from 5/10 end on Saturday 5/23; due Monday 5/25 (地方自治法4条の2④).
     assert "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:20260525" in body
     assert "DTSTART;VALUE=DATE:20260523" not in body
 
