@@ -111,12 +111,14 @@ def test_the_notice_print_page_prints_one_or_every_notice(app):
     assert resident.get("/okuyami/result/notices?body=nothing").status_code == 404
 
 
-def test_the_pack_is_on_the_printout_with_each_notice_on_its_own_page(app):
+def test_the_pack_is_on_the_printout_and_points_to_the_letters_printed_apart(app):
     resident = with_answers(app, "okuyami", OKUYAMI)
     resident.get("/okuyami/result/print")
     assert 'class="outside outside--print"' in resident.page
-    assert 'class="outside__page"' in resident.page
-    assert "死亡のお知らせ" in resident.page
+    assert "相続時口座照会" in resident.page
+    # The checklist stays a few sheets: each letter is named, and prints from its own page.
+    assert "お知らせの文「死亡のお知らせ」は" in resident.page
+    assert 'class="outside__letter"' not in resident.page
 
 
 def test_the_pack_is_on_the_slip(app):
