@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..engine import AnswerError, Answers, parse_answer
+from ..engine.checks import failed_checks
 from ..engine.model import Flow, Question
 from ..extensions import services
 from ..i18n import Translator
@@ -225,6 +226,11 @@ def answer(session_id: str) -> Reply:
     except AnswerError as exc:
         return _error(422, "invalid_answer", exc.message, question=question.id, reason=exc.code)
     updated = state.progress(flow, progress.answers.with_answer(question.id, value))
+    # The same cross-answer checks as the screens (a funeral before the death …): nothing is stored on a failure.
+    for failure in failed_checks(updated, touching=[question.id]):
+        message = _translator().content(f"flow.{flow.id}.check.{failure.id}.message", failure.message)
+        return _error(422, "inconsistent_answers", message, question=question.id, check=failure.id,
+                      questions=list(failure.questions))
     data["answers"] = updated.answers.to_json()
     _save(session_id, data)
     reply = _progress_json(session_id, flow, data, _translator())

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from kiosk.cli import main
 from kiosk.extensions import services
 
-from .test_resident_flow import OKUYAMI_78
+from .test_resident_flow import OKUYAMI_78, scenario_answers
 
 
 def start(client, event="okuyami"):
@@ -125,3 +125,30 @@ def test_the_api_needs_no_csrf_token_but_the_pages_do(app):
     client = app.test_client()
     assert client.post("/api/v1/sessions", json={"event": "okuyami"}).status_code == 201
     assert client.post("/okuyami/start").status_code == 400
+
+
+def test_answers_that_contradict_each_other_are_refused_and_nothing_is_stored(app):
+    client = app.test_client()
+    progress = start(client)
+    session = progress["session"]
+    answers = {**scenario_answers("01_"), "funeral_date": "2026-05-01"}  # the funeral before the death (5/10)
+    reply = None
+    for _ in range(80):
+        question = progress["question"]
+        if question is None or question["id"] == "funeral_date":
+            break
+        reply = client.post(f"/api/v1/sessions/{session}/answers",
+                            json={"question": question["id"], "value": answers[question["id"]]})
+        assert reply.status_code == 200, reply.get_json()
+        progress = reply.get_json()
+    assert progress["question"]["id"] == "funeral_date"
+    reply = client.post(f"/api/v1/sessions/{session}/answers", json={"question": "funeral_date", "value": "2026-05-01"})
+    assert reply.status_code == 422
+    body = reply.get_json()
+    assert body["error"] == "inconsistent_answers" and body["questions"] == ["funeral_date", "death_date"]
+    assert "亡くなられた日より前" in body["message"]
+    stored = client.get(f"/api/v1/sessions/{session}").get_json()
+    assert "funeral_date" not in stored["answers"]
+    english = client.post(f"/api/v1/sessions/{session}/answers?lang=en",
+                          json={"question": "funeral_date", "value": "2026-05-01"}).get_json()
+    assert english["error"] == "inconsistent_answers" and "funeral" in english["message"].lower()
