@@ -335,15 +335,21 @@ def _check_flow(
         _check_attachment(flow, attachment, procedure, here, source, items, problems)
 
 
+def _check_unique_ids(ids: list[str], label: str, at: Path_, source: Source, problems: _Collector) -> None:
+    """Report each id that appears again in a list of screens, checks, bodies or tasks (at its second place)."""
+    seen: set[str] = set()
+    for index, entry_id in enumerate(ids):
+        if entry_id in seen:
+            problems.add(source, at + (index, "id"), f"{label}の id「{entry_id}」が2回あります", "id を変えてください")
+        seen.add(entry_id)
+
+
 def _check_screens(flow: Flow, source: Source, problems: _Collector) -> None:
     """Screens group consecutive questions; none depends on an answer given on the same screen."""
     placed: dict[str, str] = {}
-    screen_ids: set[str] = set()
+    _check_unique_ids([screen.id for screen in flow.screens], "画面", ("screens",), source, problems)
     for index, screen in enumerate(flow.screens):
         here: Path_ = ("screens", index)
-        if screen.id in screen_ids:
-            problems.add(source, here + ("id",), f"画面の id「{screen.id}」が2回あります", "id を変えてください")
-        screen_ids.add(screen.id)
         known = []
         for position, question_id in enumerate(screen.questions):
             where = here + ("questions", position)
@@ -383,12 +389,9 @@ def _check_screens(flow: Flow, source: Source, problems: _Collector) -> None:
 
 def _check_checks(flow: Flow, source: Source, problems: _Collector) -> None:
     """Cross-answer checks name existing questions and read them with valid conditions."""
-    check_ids: set[str] = set()
+    _check_unique_ids([check.id for check in flow.checks], "チェック", ("checks",), source, problems)
     for index, check in enumerate(flow.checks):
         here: Path_ = ("checks", index)
-        if check.id in check_ids:
-            problems.add(source, here + ("id",), f"チェックの id「{check.id}」が2回あります", "id を変えてください")
-        check_ids.add(check.id)
         for position, question_id in enumerate(check.questions):
             if question_id not in flow.question_map:
                 problems.add(
@@ -643,12 +646,9 @@ def _check_pack(
             source, ("letter",), "letter に {request} がありません", "各機関へのお願いの文を {request} で差し込みます"
         )
     places: dict[str, str] = {}
-    body_ids: set[str] = set()
+    _check_unique_ids([body.id for body in pack.bodies], "機関", ("bodies",), source, problems)
     for index, body in enumerate(pack.bodies):
         here: Path_ = ("bodies", index)
-        if body.id in body_ids:
-            problems.add(source, here + ("id",), f"機関の id「{body.id}」が2回あります", "id を変えてください")
-        body_ids.add(body.id)
         if profile is not None and body.place not in profile.places:
             problems.add(
                 source, here + ("place",), f"窓口「{body.place}」が municipality.yaml にありません",
@@ -664,12 +664,9 @@ def _check_pack(
         for position, item_id in enumerate(body.items):
             if item_id not in items:
                 problems.add(source, here + ("items", position), f"持ち物「{item_id}」が items/ にありません", "")
-        task_ids: set[str] = set()
+        _check_unique_ids([task.id for task in body.tasks], "すること", here + ("tasks",), source, problems)
         for position, task in enumerate(body.tasks):
             there = here + ("tasks", position)
-            if task.id in task_ids:
-                problems.add(source, there + ("id",), f"することの id「{task.id}」が2回あります", "id を変えてください")
-            task_ids.add(task.id)
             _check_when(flow, task.when, there + ("when",), source, problems)
             for role in task.deadline.roles if task.deadline is not None else ():
                 if not flow.date_questions(role):

@@ -67,3 +67,25 @@ def test_a_check_names_existing_questions_and_reads_them_with_valid_conditions(t
     messages = [p.message for p in problems(toy_copy)]
     assert any("nothing_here" in m for m in messages)
     assert any("日付の質問ではありません" in m for m in messages)
+
+
+def test_a_screen_or_check_id_written_twice_is_named_at_its_second_place(toy_copy):
+    append(toy_copy, """
+screens:
+  - id: death
+    questions: [death_date, known_later]
+  - id: death
+    questions: [age, insurance]
+checks:
+  - id: funeral_first
+    when: {date_before: [funeral_date, death_date]}
+    questions: [funeral_date, death_date]
+    message: お葬式の日が、亡くなられた日より前です。
+  - id: funeral_first
+    when: {date_before: [funeral_date, death_date]}
+    questions: [funeral_date, death_date]
+    message: お葬式の日が、亡くなられた日より前です。
+""")
+    messages = [p.message for p in problems(toy_copy)]
+    assert any("画面の id「death」が2回あります" in m for m in messages), messages
+    assert any("チェックの id「funeral_first」が2回あります" in m for m in messages), messages
