@@ -21,7 +21,8 @@ from datetime import date
 from ..engine.dates import DEFAULT_NOT_BEFORE, parse_iso, parse_resident_date
 from .fields import FIELDS, FieldSpec
 
-_KATAKANA = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE ]+$")
+_KATAKANA = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE]+(?:[ ・][\u30A1-\u30FA\u30FC\u30FD\u30FE]+)*$")
+"""Katakana words separated by a space or by 「・」, as a foreign resident's name is often written (ジョン・スミス)."""
 _POSTAL = re.compile(r"^(\d{3})-?(\d{4})$")
 _PHONE = re.compile(r"^[0-9-]{10,13}$")
 SEXES = ("male", "female")

@@ -61,13 +61,15 @@ def refused(spec: FieldSpec, raw: str) -> str:
         ("ヽヾ", "ヽヾ"),
         ("  ヤマダ\u3000\u3000タロウ  ", "ヤマダ タロウ"),  # ideographic spaces collapse to one space, trimmed
         ("ヤマダ\tタロウ", "ヤマダ タロウ"),
+        ("ジョン・スミス", "ジョン・スミス"),  # a foreign resident's name, words joined by 「・」
+        ("ｼﾞｮﾝ･ｽﾐｽ", "ジョン・スミス"),  # half-width ･ from a phone keyboard
     ],
 )
 def test_katakana_readings_residents_type_are_accepted_and_printed_in_full_width_katakana(typed, printed):
     assert ok(KANA, typed) == printed
 
 
-@pytest.mark.parametrize("typed", ["山田", "Yamada", "ヤマダ1", "ヤマダ・タロウ", "ｙａｍａｄａ", "ヤマダー!", "ア〜"])
+@pytest.mark.parametrize("typed", ["山田", "Yamada", "ヤマダ1", "・ヤマダ", "ヤマダ・", "ヤマダ・・タロウ", "ｙａｍａｄａ", "ヤマダー!", "ア〜"])
 def test_anything_but_kana_in_a_reading_is_refused(typed):
     assert refused(KANA, typed) == "not_katakana"
 
