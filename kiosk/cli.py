@@ -328,14 +328,17 @@ def translations_missing(lang: str, prefix: str, content_path: Path | None) -> N
 
 def _read_answers(text: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
-    try:
-        data, _ = load_yaml_text(text)
-    except YamlSyntaxError as exc:
-        _fail(f"答えのファイルが JSON としても YAML としても読めません（{exc.line}行目: {exc.message}）")
-    return data
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass
+        try:
+            data, _ = load_yaml_text(text)
+        except YamlSyntaxError as exc:
+            _fail(f"答えのファイルが JSON としても YAML としても読めません（{exc.line}行目: {exc.message}）")
+        return data
+    except RecursionError:  # brackets nested thousands deep: no answer file is shaped like that
+        _fail("答えのファイルの入れ子が深すぎます。「質問のid: 答え」の組で書きます")
 
 
 def _require_event(content: Content, event: str) -> None:

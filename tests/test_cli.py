@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
@@ -41,6 +42,14 @@ def test_evaluate_reads_yaml_files(tmp_path):
     assert result.exit_code == 0, result.output
     todoke = next(p for p in json.loads(result.stdout)["procedures"] if p["id"] == "todoke")
     assert todoke["deadline"]["date"] == "2026-06-18"
+
+
+@pytest.mark.parametrize("nested", ['{"age": ' + "[" * 5000 + "]" * 5000 + "}", "age: " + "[" * 5000 + "]" * 5000])
+def test_an_answers_file_nested_thousands_deep_gets_a_message_not_a_traceback(nested):
+    result = run("evaluate", "toy", "--answers", "-", "--today", "2026-06-15", "--content", str(TOY), stdin=nested)
+    assert result.exit_code == 2
+    assert "入れ子が深すぎます" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
 
 
 def test_bad_answers_give_a_clear_message_and_status_2():
