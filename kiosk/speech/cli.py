@@ -21,7 +21,7 @@ cache_option = click.option(
 
 @click.group()
 def speech() -> None:
-    """Read-aloud: kana readings and audio for every resident-facing text."""
+    """Read-aloud and ふりがな: kana readings and audio for every resident-facing text."""
 
 
 @speech.command()
@@ -32,6 +32,20 @@ def reading(text: str) -> None:
 
     try:
         click.echo(reading_for(text))
+    except ReadingsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+@speech.command()
+@click.argument("text")
+def furigana(text: str) -> None:
+    """Print TEXT with the ふりがな shown over its kanji, each in brackets: 法定（ほうてい）代理人（だいりにん）."""
+    from .furigana import bracketed
+    from .readings import ReadingsError, default_readings
+
+    try:
+        click.echo(bracketed(text, default_readings().spellings))
     except ReadingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

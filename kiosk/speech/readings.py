@@ -7,7 +7,9 @@ never spoken as written. `reading_for(text)` turns a text into pronunciation kat
          → pyopenjtalk-plus (bundled dictionary; は→ワ, へ→エ, 1日→ツイタチ, 300円→サンビャクエン)
          → 方 (person) → カタ → を→オ, づ→ズ, ぢ→ジ → punctuation reduced to 、。？！
 
-The result contains only katakana, ー and 、。？！, so the same string serves the speech engine and furigana.
+The result contains only katakana, ー and 、。？！: it is what is heard, not what is written (法定 ホーテー).
+ふりがな (kiosk.speech.furigana) use the spelling reading of the same analysis instead (ほうてい): pyopenjtalk's
+`read` is the spelling, `pron` the pronunciation. Each entry of the override table gives both readings.
 Nothing is downloaded: pyopenjtalk-plus bundles its dictionary, onnxruntime its 何 model.
 """
 
@@ -25,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -43,6 +45,11 @@ RULES_VERSION = "1"
 """Bump when the conversion rules below change, so cached audio made with the old rules is not reused."""
 
 _KANA = re.compile(r"^[ァ-ヴー]+$")
+_HIRAGANA = re.compile(r"^[ぁ-ゖー]+$")
+SPELLING_KEY = "ふりがな"
+"""The override table's key for the spelling reading (hiragana, as written: ほうてい)."""
+SPEECH_KEY = "読み上げ"
+"""The override table's key for the pronunciation (katakana, as spoken: ホーテー)."""
 _USABLE = re.compile(r"^[ァ-ヴー、。？！]+$")
 _BAD_CHARS = re.compile(r"[^ァ-ヴー、。？！]")
 
@@ -96,12 +103,25 @@ class ReadingsError(ValueError):
     """The override table (questionnaires/speech/readings.yaml) cannot be used."""
 
 
+class Override(NamedTuple):
+    """One entry of the override table: the word's reading for the eye and for the ear."""
+
+    spelling: str
+    """Hiragana as the word is written and learnt (ほうてい): shown as ふりがな."""
+    speech: str
+    """Katakana as the word is pronounced (ホーテー): given to the speech engine."""
+
+
 @dataclass(frozen=True)
 class Readings:
-    """The converter with its override table: surface text → katakana, applied before the dictionary."""
+    """The converter with its override table: surface text → katakana, applied before the dictionary.
+
+    `overrides` are the pronunciations (speech), `spellings` the readings shown as ふりがな; a table loaded from
+    a file has both for every surface."""
 
     overrides: Mapping[str, str] = field(default_factory=dict)
     source: Path | None = None
+    spellings: Mapping[str, str] = field(default_factory=dict)
     _memo: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -113,11 +133,20 @@ class Readings:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ReadingsError(f"{path}: 読みの表を読めません: {exc}") from exc
-        return cls(parse_overrides(data, str(path)), path)
+        return cls.from_table(parse_overrides(data, str(path)), path)
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Override], source: Path | None = None) -> Readings:
+        """The converter for a parsed override table (surface → both readings)."""
+        return cls(
+            {surface: entry.speech for surface, entry in table.items()},
+            source,
+            {surface: entry.spelling for surface, entry in table.items()},
+        )
 
     @property
     def digest(self) -> str:
-        """Changes whenever a reading could change: used in the audio cache key."""
+        """Changes whenever a spoken reading could change: used in the audio cache key (ふりがな do not count)."""
         material = "\n".join(f"{k}\t{v}" for k, v in sorted(self.overrides.items()))
         return hashlib.sha256(f"{RULES_VERSION}\n{material}".encode()).hexdigest()[:16]
 
@@ -165,26 +194,59 @@ class Readings:
         return _GLOSS.sub(replace, text)
 
 
-def parse_overrides(data: Any, where: str = "readings.yaml") -> dict[str, str]:
-    """Validate an override mapping {surface: katakana}; keys and values are NFKC-normalised."""
+def parse_overrides(data: Any, where: str = "readings.yaml") -> dict[str, Override]:
+    """Validate an override table {surface: {ふりがな: hiragana, 読み上げ: katakana}} (NFKC-normalised).
+
+    Every entry needs both readings. The spelling is hiragana with ー only where the surface has one (ふりがな
+    show how a word is written: ほうてい, not ほーてー); the pronunciation is katakana with ー for long vowels."""
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ReadingsError(f"{where}: 「文字: カタカナの読み」の組を並べます")
-    overrides: dict[str, str] = {}
+        raise ReadingsError(f"{where}: 「文字: {{{SPELLING_KEY}: ひらがな, {SPEECH_KEY}: カタカナ}}」の組を並べます")
+    table: dict[str, Override] = {}
     problems: list[str] = []
     for key, value in data.items():
         surface = unicodedata.normalize("NFKC", str(key)).strip()
-        kana = unicodedata.normalize("NFKC", str(value or "")).strip().replace(" ", "")
         if not surface:
             problems.append("空の見出しがあります")
-        elif not _KANA.match(kana):
-            problems.append(f"「{surface}」の読み「{value}」はカタカナ（長音は「ー」）で書きます")
-        else:
-            overrides[surface] = kana
+            continue
+        found = _entry_problems(surface, value)
+        if found:
+            problems += found
+            continue
+        assert isinstance(value, dict)
+        table[surface] = Override(_kana_field(value[SPELLING_KEY]), _kana_field(value[SPEECH_KEY]))
     if problems:
         raise ReadingsError(f"{where}: " + "; ".join(problems))
-    return overrides
+    return table
+
+
+def _kana_field(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value or "")).strip().replace(" ", "")
+
+
+def _entry_problems(surface: str, value: Any) -> list[str]:
+    """What is wrong with one entry of the override table (nothing: [])."""
+    both = f"「{surface}: {{{SPELLING_KEY}: ひらがな, {SPEECH_KEY}: カタカナ}}」"
+    if not isinstance(value, dict):
+        return [f"「{surface}」には読みを2つ書きます: {both}"]
+    problems = [f"「{surface}」の「{name}」は使えません（{SPELLING_KEY}・{SPEECH_KEY}だけ）"
+                for name in value if name not in (SPELLING_KEY, SPEECH_KEY)]
+    spelling, speech = _kana_field(value.get(SPELLING_KEY)), _kana_field(value.get(SPEECH_KEY))
+    if not spelling:
+        problems.append(f"「{surface}」に{SPELLING_KEY}（ひらがなの読み）がありません: {both}")
+    elif not _HIRAGANA.match(spelling):
+        problems.append(f"「{surface}」の{SPELLING_KEY}「{spelling}」はひらがなで書きます")
+    elif "ー" in spelling and "ー" not in surface:
+        problems.append(
+            f"「{surface}」の{SPELLING_KEY}「{spelling}」に「ー」があります: 書くときの読みにします"
+            f"（ほーてー でなく ほうてい）"
+        )
+    if not speech:
+        problems.append(f"「{surface}」に{SPEECH_KEY}（カタカナの読み）がありません: {both}")
+    elif not _KANA.match(speech):
+        problems.append(f"「{surface}」の{SPEECH_KEY}「{speech}」はカタカナ（長音は「ー」）で書きます")
+    return problems
 
 
 # ---------------------------------------------------------------- the default table
@@ -217,14 +279,24 @@ def reading_for(text: str) -> str:
     return default_readings().reading(text)
 
 
-def reading_problems(content: Any, readings: Readings | None = None, catalogue: Any = None) -> list[str]:
-    """Texts without a usable reading: empty, or with characters espeak-ng would misread.
+def reading_problems(
+    content: Any, readings: Readings | None = None, catalogue: Any = None, folder: Path | None = None
+) -> list[str]:
+    """The override table's mistakes, and texts without a usable reading (empty, or with characters espeak-ng
+    would misread).
 
-    The Japanese content texts; with a catalogue (kiosk.i18n.Catalogue) also the interface strings and every
+    The table is `readings`, else the one in the content `folder`, else the configured one. The texts are the
+    Japanese content texts; with a catalogue (kiosk.i18n.Catalogue) also the interface strings and every
     language spoken with the Japanese voice (やさしい日本語), keys prefixed with the language code."""
+    from .furigana import spelling_problems
     from .texts import speech_texts, voices_of
 
-    readings = readings or default_readings()
+    if readings is None:
+        try:
+            readings = Readings.load(folder / READINGS_FILE) if folder is not None else default_readings()
+        except ReadingsError as exc:
+            return [str(exc)]
+    table_problems = [f"{readings.source or READINGS_FILE}: {problem}" for problem in spelling_problems(readings)]
     remembered = ReadingsMemoFile(readings)
     texts = speech_texts(content, catalogue)
     voices = voices_of(catalogue) if catalogue is not None else {"ja": "ja"}
@@ -236,7 +308,7 @@ def reading_problems(content: Any, readings: Readings | None = None, catalogue: 
     ]
     problems = problems_in(pairs, readings)
     remembered.save()
-    return problems
+    return table_problems + problems
 
 
 class ReadingsMemoFile:

@@ -44,11 +44,25 @@ def answer_text(flow: Flow, question: Question, value: AnswerValue) -> str:
     return t.ui("list.separator").join(labels.get(str(v), str(v)) for v in values)
 
 
+FURIGANA_BY_DEFAULT = frozenset({"easy"})
+"""Languages shown with ふりがな until the resident turns them off: やさしい日本語, as 「在留支援のためのやさしい日本語
+ガイドライン」 asks (ruby over every kanji word). Other Japanese screens show them when asked for."""
+
+
+def furigana_shown() -> bool:
+    """Whether ふりがな are on: the resident's choice for this visit, else their language's default."""
+    language = state.translator().language
+    if language.html_lang != "ja":
+        return False
+    choice = session.get("furigana")
+    return choice if isinstance(choice, bool) else language.code in FURIGANA_BY_DEFAULT
+
+
 def furigana(text: str | None) -> str | Markup:
-    """The text with ふりがな over its kanji when the resident asked for it (Japanese screens only)."""
+    """The text with ふりがな over its kanji when they are on (Japanese screens only)."""
     if not text:
         return ""
-    if not session.get("furigana") or state.translator().language.html_lang != "ja":
+    if not furigana_shown():
         return text
     try:
         from ..speech.furigana import ruby_html
@@ -84,6 +98,6 @@ def init_app(app: Flask) -> None:
             "group_label": lambda group: t.phrase(*GROUP_LABELS[group]),
             "relationships": RELATIONSHIPS,
             "fg": furigana,
-            "furigana_on": bool(session.get("furigana")),
+            "furigana_on": furigana_shown(),
             "japan": JAPAN,
         }

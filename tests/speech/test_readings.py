@@ -11,6 +11,7 @@ from kiosk.config import content_dir
 from kiosk.engine.texts import text_catalogue
 from kiosk.speech.readings import (
     READINGS_FILE,
+    Override,
     Readings,
     ReadingsError,
     default_readings,
@@ -138,15 +139,66 @@ def test_the_content_override_table_loads_and_matters():
     assert table.reading("相続人") == "ソーゾクニン"
 
 
+def both(spelling, speech):
+    return {"ふりがな": spelling, "読み上げ": speech}
+
+
+def test_an_override_gives_the_spelling_and_the_pronunciation():
+    assert parse_overrides({"法定": both("ほうてい", "ホーテー")}) == {"法定": Override("ほうてい", "ホーテー")}
+    half_width = parse_overrides({"ﾏﾙ乳": both("まるにゅう", "ﾏﾙﾆｭｰ")})  # NFKC
+    assert half_width == {"マル乳": Override("まるにゅう", "マルニュー")}
+    assert parse_overrides(None) == {}
+    table = Readings.from_table({"法定": Override("ほうてい", "ホーテー")})
+    assert table.overrides == {"法定": "ホーテー"} and table.spellings == {"法定": "ほうてい"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("せたいぬし", "読みを2つ"),  # a single reading, as the table used to be written
+        ({"読み上げ": "セタイヌシ"}, "ふりがな（ひらがなの読み）がありません"),
+        ({"ふりがな": "せたいぬし"}, "読み上げ（カタカナの読み）がありません"),
+        (both("ほーてー", "ホーテー"), "「ー」があります"),
+        (both("ホウテイ", "ホーテー"), "ひらがなで書きます"),
+        (both("ほうてい", "ほーてー"), "カタカナ"),
+        ({**both("ほうてい", "ホーテー"), "よみ": "ほうてい"}, "「よみ」は使えません"),
+    ],
+)
+def test_bad_override_entries_are_rejected(entry, message):
+    with pytest.raises(ReadingsError, match=message):
+        parse_overrides({"法定": entry})
+
+
 def test_bad_override_tables_are_rejected():
-    with pytest.raises(ReadingsError, match="カタカナ"):
-        parse_overrides({"世帯主": "せたいぬし"})
     with pytest.raises(ReadingsError, match="空の見出し"):
-        parse_overrides({"": "カラ"})
+        parse_overrides({"": both("から", "カラ")})
     with pytest.raises(ReadingsError):
         parse_overrides(["世帯主"])
-    assert parse_overrides(None) == {}
-    assert parse_overrides({"ＡＢ市": "エービーシ"}) == {"AB市": "エービーシ"}  # NFKC
+
+
+def test_kiosk_check_fails_on_an_override_without_its_furigana(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+
+    from ..engine.conftest import TOY
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(TOY, folder)
+    (folder / "speech").mkdir(exist_ok=True)
+    table = folder / "speech" / "readings.yaml"
+    table.write_text("法定: {ふりがな: ほうてい, 読み上げ: ホーテー}\n", encoding="utf-8")
+    fine = CliRunner().invoke(main, ["check", "--content", str(folder)])
+    assert "readings.yaml" not in fine.stderr  # (the toy content has no translations: other errors only)
+    table.write_text("法定: {読み上げ: ホーテー}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(folder)])
+    assert result.exit_code == 1
+    assert "「法定」にふりがな（ひらがなの読み）がありません" in result.stderr
+    table.write_text("法定: {ふりがな: ほーてー, 読み上げ: ホーテー}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(folder)])
+    assert result.exit_code == 1 and "「ー」があります" in result.stderr
 
 
 def test_digest_changes_with_the_table():
@@ -181,11 +233,11 @@ def test_a_broken_table_makes_japanese_speech_unavailable_not_a_crash(tmp_path, 
     from kiosk.speech.readings import reset_default_readings
 
     (tmp_path / "speech").mkdir()
-    (tmp_path / "speech" / "readings.yaml").write_text("世帯主: せたいぬし\n", encoding="utf-8")
+    (tmp_path / "speech" / "readings.yaml").write_text("世帯主: {ふりがな: せたいぬし}\n", encoding="utf-8")
     monkeypatch.setenv("KIOSK_CONTENT_DIR", str(tmp_path))
     reset_default_readings()
     try:
-        with pytest.raises(SpeechUnavailable, match="カタカナ"):
+        with pytest.raises(SpeechUnavailable, match="読み上げ"):
             SpeechService(tmp_path / "cache").clip_for_text("世帯主")
     finally:
         monkeypatch.undo()
