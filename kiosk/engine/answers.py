@@ -1,4 +1,6 @@
-"""Check and normalise one answer for one question. Messages are for residents, in plain Japanese."""
+"""Check and normalise one answer for one question. Messages are for residents, in plain Japanese; the words and
+dates inside them (an option's label, a unit, a date) go as localizable parameters, so the page shows the whole
+message in its own language (kiosk.engine.localize)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from .conditions import UNKNOWN, AnswerValue
-from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, japanese_date, missing_day, parse_resident_date
+from .dates import DEFAULT_NOT_AFTER, DEFAULT_NOT_BEFORE, bound_date, missing_day, parse_resident_date
 from .errors import AnswerError
-from .localize import phrase
-from .model import Question
+from .localize import ContentText, PhraseText, ShownDate, phrase
+from .model import Option, Question
 
 REQUIRED_DATE = phrase("answer_error.required_date", "日付を入力してください")
 REQUIRED_NUMBER = phrase("answer_error.required_number", "数字を入力してください")
@@ -24,8 +26,12 @@ NOT_OPTIONS = phrase("answer_error.not_options", "選択肢の中から選んで
 EXCLUSIVE = phrase("answer_error.exclusive", "「{label}」は、ほかの選択肢と一緒には選べません")
 TOO_FEW = phrase("answer_error.too_few", "{count}つ以上選んでください")
 NOT_A_NUMBER = phrase("answer_error.not_a_number", "数字で入力してください（例: 65）")
-TOO_SMALL = phrase("answer_error.too_small", "{min}{unit}以上の数を入力してください")
-TOO_LARGE = phrase("answer_error.too_large", "{max}{unit}以下の数を入力してください")
+TOO_SMALL = phrase("answer_error.too_small", "{min}以上の数を入力してください")
+TOO_LARGE = phrase("answer_error.too_large", "{max}以下の数を入力してください")
+TOO_SMALL_IN_UNIT = phrase("answer_error.too_small_in_unit", "{min}{unit}以上の数を入力してください")
+TOO_LARGE_IN_UNIT = phrase("answer_error.too_large_in_unit", "{max}{unit}以下の数を入力してください")
+UNKNOWN_LABEL = ("choice.unknown", "わからない")
+"""The generated 「わからない」 option's label: an interface string (ja/ui.yaml), like the page's own."""
 NOT_A_DATE = phrase("answer_error.not_a_date", "ある日付を入力してください（例: 2026年5月1日）")
 NO_SUCH_DAY = phrase("answer_error.no_such_day", "{month}月{day}日はありません")
 TOO_EARLY = phrase("answer_error.too_early", "{date}以降の日付を入力してください")
@@ -90,8 +96,8 @@ def _choices(question: Question, raw: Any) -> tuple[str, ...]:
     chosen = tuple(v for v in question.option_values if v in values)  # content order, no duplicates
     exclusive = {option.value for option in question.choices if option.exclusive}
     if len(chosen) > 1 and exclusive & set(chosen):
-        label = next(o.label for o in question.choices if o.value in exclusive and o.value in chosen)
-        raise AnswerError(question.id, "exclusive", EXCLUSIVE, label=label)
+        option = next(o for o in question.choices if o.value in exclusive and o.value in chosen)
+        raise AnswerError(question.id, "exclusive", EXCLUSIVE, label=option_label(question, option))
     if question.min_choices and len(chosen) < question.min_choices:
         raise AnswerError(question.id, "too_few", TOO_FEW, count=question.min_choices)
     return chosen
@@ -112,12 +118,22 @@ def _number(question: Question, raw: Any) -> int:
             raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
     if not isinstance(raw, int):
         raise AnswerError(question.id, "not_a_number", NOT_A_NUMBER)
-    unit = question.unit or ""
+    unit = {"unit": ContentText(question.text_key("unit"), question.unit)} if question.unit else {}
     if question.min is not None and raw < question.min:
-        raise AnswerError(question.id, "too_small", TOO_SMALL, min=question.min, unit=unit)
+        raise AnswerError(question.id, "too_small", TOO_SMALL_IN_UNIT if unit else TOO_SMALL, min=question.min, **unit)
     if question.max is not None and raw > question.max:
-        raise AnswerError(question.id, "too_large", TOO_LARGE, max=question.max, unit=unit)
+        raise AnswerError(question.id, "too_large", TOO_LARGE_IN_UNIT if unit else TOO_LARGE, max=question.max, **unit)
     return raw
+
+
+def option_label(question: Question, option: Option) -> ContentText | PhraseText:
+    """An option's label as a message parameter: the content's label by key, or the interface's はい・いいえ・わからない
+    for the options the engine generates."""
+    if option.value == UNKNOWN:
+        return PhraseText(*UNKNOWN_LABEL)
+    if question.type == "yes_no":
+        return PhraseText(f"choice.{option.value}", option.label)
+    return ContentText(question.text_key(f"option.{option.value}"), option.label)
 
 
 def _date(question: Question, raw: Any, today: date) -> str:
@@ -139,10 +155,10 @@ def _date(question: Question, raw: Any, today: date) -> str:
     latest = bound_date(question.not_after or DEFAULT_NOT_AFTER, today)
     if earliest is not None and parsed < earliest:
         message = TOO_EARLY if question.not_before else CHECK_YEAR_EARLY
-        raise AnswerError(question.id, "too_early", message, date=japanese_date(earliest))
+        raise AnswerError(question.id, "too_early", message, date=ShownDate(earliest))
     if latest is not None and parsed > latest:
         if question.not_after == "today":
             raise AnswerError(question.id, "in_future", IN_FUTURE)
         message = TOO_LATE if question.not_after else CHECK_YEAR_LATE
-        raise AnswerError(question.id, "too_late", message, date=japanese_date(latest))
+        raise AnswerError(question.id, "too_late", message, date=ShownDate(latest))
     return parsed.isoformat()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from .conditions import Condition, parse_condition
 
@@ -241,6 +241,11 @@ class Question(Strict):
     min_choices: int | None = Field(default=None, ge=1)
     not_before: str | None = None
     not_after: str | None = None
+    _flow_id: str = PrivateAttr(default="")  # set by the flow that asks it (the base of its text keys)
+
+    def text_key(self, field: str) -> str:
+        """The translation key of one of the question's texts (kiosk.engine.texts): flow.<event>.q.<id>.<field>."""
+        return f"flow.{self._flow_id}.q.{self.id}.{field}"
 
     @cached_property
     def option_values(self) -> tuple[str, ...]:
@@ -333,6 +338,12 @@ class Flow(Strict):
     procedures: list[Attachment]
     screens: list[Screen] = []
     checks: list[Check] = []
+
+    @model_validator(mode="after")
+    def _own_questions(self) -> Flow:
+        for question in self.questions:
+            question._flow_id = self.id
+        return self
 
     @cached_property
     def question_map(self) -> dict[str, Question]:

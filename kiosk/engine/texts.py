@@ -70,6 +70,8 @@ def _flow_texts(flow: Flow) -> Iterator[tuple[str, str]]:
             yield f"{q}.help", question.help
         if question.unknown_hint:
             yield f"{q}.unknown_hint", question.unknown_hint
+        if question.unit:
+            yield f"{q}.unit", question.unit  # beside the number box and inside its range errors
         for option in question.options or []:
             yield f"{q}.option.{option.value}", option.label
             if option.help:

@@ -33,7 +33,7 @@ from .qr_image import qr_svg
 from .security import safe_next
 from .session import ServerSession
 from .speech import page_utterances
-from .templating import answer_text
+from .templating import answer_text, furigana_shown
 
 bp = Blueprint("resident", __name__)
 htmx = HTMX()
@@ -398,9 +398,12 @@ def language() -> Response:
 
 @bp.post("/display")
 def display() -> Response:
-    """文字を大きく / ふりがな: toggle a display preference for this session."""
-    preference = "furigana" if request.form.get("toggle") == "furigana" else "large_text"
-    session[preference] = not session.get(preference, False)
+    """文字を大きく / ふりがな: toggle a display preference for this session (ふりがな from what is shown now:
+    on by default in やさしい日本語)."""
+    if request.form.get("toggle") == "furigana":
+        session["furigana"] = not furigana_shown()
+    else:
+        session["large_text"] = not session.get("large_text", False)
     return redirect(safe_next(request.form.get("next"), url_for("resident.menu")))
 
 
