@@ -224,7 +224,8 @@ def answer(session_id: str) -> Reply:
     try:
         value = parse_answer(question, body["value"], state.today())
     except AnswerError as exc:
-        return _error(422, "invalid_answer", exc.message, question=question.id, reason=exc.code)
+        message = _translator().phrase(exc.key, exc.source, **exc.params)
+        return _error(422, "invalid_answer", message, question=question.id, reason=exc.code)
     updated = state.progress(flow, progress.answers.with_answer(question.id, value))
     # The same cross-answer checks as the screens (a funeral before the death …): nothing is stored on a failure.
     for failure in failed_checks(updated, touching=[question.id]):

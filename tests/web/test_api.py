@@ -1,6 +1,7 @@
 """The JSON API: the same engine and the same result JSON as `kiosk evaluate`."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -152,3 +153,20 @@ def test_answers_that_contradict_each_other_are_refused_and_nothing_is_stored(ap
     english = client.post(f"/api/v1/sessions/{session}/answers?lang=en",
                           json={"question": "funeral_date", "value": "2026-05-01"}).get_json()
     assert english["error"] == "inconsistent_answers" and "funeral" in english["message"].lower()
+
+
+def test_an_invalid_answer_is_explained_in_the_asked_language(app):
+    client = app.test_client()
+    progress = start(client)
+    session, question = progress["session"], progress["question"]["id"]
+    messages = {}
+    for lang in ("ja", "en"):
+        reply = client.post(f"/api/v1/sessions/{session}/answers?lang={lang}",
+                            json={"question": question, "value": "2026-02-31"})
+        assert reply.status_code == 422
+        body = reply.get_json()
+        assert body["error"] == "invalid_answer" and body["question"] == question
+        messages[lang] = body["message"]
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    assert japanese.search(messages["ja"])
+    assert messages["en"] and not japanese.search(messages["en"]), messages["en"]
