@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     mode: Literal["kiosk", "home"] = "home"
     """kiosk: a counter tablet (idle reset, read-aloud, call staff); home: residents' own devices."""
     device: str = "kiosk-1"
+    receipt_printer: bool = False
+    """A receipt printer (80 mm roll paper) is the tablet's default printer: the hand-off page offers
+    「番号を印刷する」 (kiosk mode; Chromium started with --kiosk-printing prints without a dialog)."""
     database_url: str = ""
     """Empty: SQLite in the instance folder."""
     auto_migrate: bool = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -227,17 +228,21 @@ class CaseStore:
                      .order_by(Case.queue_number))
             return [CaseRecord.of(case) for case in db.scalars(query)]
 
-    def call_next(self, day: date, staff: str) -> CaseRecord | None:
-        """「次の方を呼ぶ」: mark the day's oldest waiting case called by `staff` (audited), or None when nobody
-        waits. Two clerks pressing at once call two different cases: the update only takes a case still waiting."""
+    def call_next(self, day: date, staff: str, accept: Callable[[CaseRecord], bool] | None = None,
+                  counter: str = "") -> CaseRecord | None:
+        """「次の方を呼ぶ」: mark the day's oldest waiting case (of those `accept` takes: one counter's) called by
+        `staff` (audited, with the `counter` it was called for), or None when nobody waits there. Two clerks
+        pressing at once call two different cases: the update only takes a case still waiting."""
         for case in self.waiting(day):
+            if accept is not None and not accept(case):
+                continue
             with self.database.session() as db:
                 taken = db.connection().execute(
                     update(Case).where(Case.id == case.id, Case.called_at.is_(None))
                     .values(called_at=now(), called_by=staff)).rowcount
                 if taken:
-                    db.add(AuditEntry(at=now(), staff=staff, action="queue_call", case_id=case.id,
-                                      detail=f"{case.queue_day} {case.queue_number}"))
+                    detail = f"{case.queue_day} {case.queue_number}" + (f" {counter}" if counter else "")
+                    db.add(AuditEntry(at=now(), staff=staff, action="queue_call", case_id=case.id, detail=detail))
                     return CaseRecord.of(db.get_one(Case, case.id))
         return None
 

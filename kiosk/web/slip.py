@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ..clock import JAPAN
 from ..engine import Answers, Result
 from ..engine.localize import Localizer
 from ..engine.model import Flow
@@ -22,11 +23,11 @@ from ..slip.case import SlipCase, utc_now
 from ..slip.qr import fits_on_a_slip
 from ..slip.recheck import Note, recheck
 from ..store.cases import CaseRecord, CaseStore, printed_code
-from ..store.sessions import new_session_id
+from ..store.sessions import aware_utc, new_session_id
 from . import card, state
 from .limits import kiosk_only
 from .qr_image import qr_svg
-from .resident import flow_or_404, read_aloud
+from .resident import flow_or_404, htmx, read_aloud
 from .session import ServerSession
 from .utterances import heading_only
 
@@ -194,12 +195,9 @@ def handoff(event: str) -> Response:
     return redirect(url_for("slip.handed_off", event=event))
 
 
-@bp.get("/<event>/handoff")
-def handed_off(event: str) -> Any:
-    """The 受付番号, large: wait to be called, the counter to go to first, and the QR slip as the fallback."""
-    kiosk_only()
-    if (not_ready := _require_complete(event)) is not None:
-        return not_ready
+def _own_queued_case(event: str) -> tuple[Flow, CaseRecord, Result] | None:
+    """The case this visit sent to the counter (by the session, never by a number in the URL), with its flow and
+    result; None when it was not sent, or the answers changed since."""
     flow = flow_or_404(event)
     case_id = session.get("case_ids", {}).get(event)
     case = services().cases.get(case_id) if isinstance(case_id, int) else None
@@ -207,26 +205,97 @@ def handed_off(event: str) -> Any:
     answers = state.answers_for(flow)
     if (case is None or case.queue_number is None or not made
             or made.get("made_from") != _fingerprint(answers, _prefill(event))):
-        return redirect(url_for("resident.result", event=event))  # not sent, or the answers changed since
-    result = state.result(flow, answers)
+        return None
+    return flow, case, state.result(flow, answers)
+
+
+def _handoff_texts(case: CaseRecord, counter: str | None) -> tuple[list[str], str | None]:
+    """What the hand-off page says, in reading order, and once the number was called the sentence that calls it
+    (「受付番号 3 の方、市民課 1階 2番窓口へどうぞ。」), which read-aloud says last."""
     t = state.translator()
-    counter = first_counter(result, t)
     number = case.queue_number
+    where = t.ui("handoff.first_counter", place=counter) if counter else t.ui("handoff.no_counter")
+    texts = [t.ui("handoff.title"), t.ui("handoff.number", number=number), t.ui("handoff.wait"), where]
+    if case.called_at is None:
+        return texts, None
+    called = (t.ui("handoff.called", number=number, place=counter) if counter
+              else t.ui("handoff.called_no_counter", number=number))
+    return [*texts, called], called
 
-    def spoken() -> list[str]:
-        where = t.ui("handoff.first_counter", place=counter) if counter else t.ui("handoff.no_counter")
-        return [t.ui("handoff.title"), t.ui("handoff.number", number=number), t.ui("handoff.wait"), where]
 
-    return render_template("slip/handoff.html", flow=flow, number=number, counter=counter,
-                           speech=read_aloud(spoken))
+def _handoff_status_context(event: str, case: CaseRecord, counter: str | None) -> dict[str, Any]:
+    """What the page and its polled fragment share: waiting, or called with the sentence (and its clip)."""
+    texts, called = _handoff_texts(case, counter)
+    speech = read_aloud(lambda: texts)
+    announce = speech[-1] if speech and called else None
+    return {"event": event, "number": case.queue_number, "counter": counter, "called": called,
+            "announce": announce, "speech": speech}
+
+
+@bp.get("/<event>/handoff")
+def handed_off(event: str) -> Any:
+    """The 受付番号, large: wait to be called (the page asks every few seconds whether it was), the counter to go
+    to first, the receipt to print where a printer is configured, and the QR slip as the fallback."""
+    kiosk_only()
+    if (not_ready := _require_complete(event)) is not None:
+        return not_ready
+    own = _own_queued_case(event)
+    if own is None:
+        return redirect(url_for("resident.result", event=event))  # not sent, or the answers changed since
+    flow, case, result = own
+    counter = first_counter(result, state.translator())
+    return render_template("slip/handoff.html", flow=flow,
+                           receipt_printer=current_app.config["KIOSK_RECEIPT_PRINTER"],
+                           **_handoff_status_context(event, case, counter))
+
+
+@bp.get("/<event>/handoff/status")
+def handoff_status(event: str) -> Any:
+    """The hand-off page's polled fragment: nothing new (204) while the number waits; once a clerk called it,
+    「受付番号 N の方、…へどうぞ」 with the counter. Only ever about this visit's own case (the session's)."""
+    kiosk_only()
+    if not htmx:
+        return redirect(url_for("slip.handed_off", event=event))  # without JavaScript: the whole page
+    own = _own_queued_case(event)
+    if own is None:
+        return "", 286  # reset or changed meanwhile: htmx stops asking
+    _, case, result = own
+    if case.called_at is None:
+        return "", 204
+    counter = first_counter(result, state.translator())
+    return render_template("slip/_handoff_status.html", **_handoff_status_context(event, case, counter))
+
+
+@bp.get("/<event>/handoff/receipt")
+def handoff_receipt(event: str) -> Any:
+    """The 受付番号 on 80 mm roll paper (KIOSK_RECEIPT_PRINTER): the city, the number, the event, the date and
+    time, the first counter and what happens next; no personal data. The tablet's Chromium prints it silently."""
+    kiosk_only()
+    if not current_app.config["KIOSK_RECEIPT_PRINTER"]:
+        abort(404)
+    if (not_ready := _require_complete(event)) is not None:
+        return not_ready
+    own = _own_queued_case(event)
+    if own is None:
+        return redirect(url_for("resident.result", event=event))
+    flow, case, result = own
+    sent_at = aware_utc(case.queued_at or case.created_at).astimezone(JAPAN)
+    return render_template("slip/receipt.html", flow=flow, number=case.queue_number, sent_at=sent_at,
+                           counter=first_counter(result, state.translator()))
+
+
+def first_place_id(result: Result) -> str | None:
+    """The id of the counter or office to go to first: the first stop of the route with a required procedure (or
+    else the first stop); None when that is no place of the profile."""
+    stops = [stop for stop in result.stops if any(proc.counted for proc in stop.procedures)]
+    stop = next(iter(stops or result.stops), None)
+    return stop.place_id if stop is not None else None
 
 
 def first_counter(result: Result, localizer: Localizer | None = None) -> str | None:
-    """Where to go first: the first stop of the route with a required procedure (or else the first stop), as
-    「市民課 1階 2番窓口」; None when it is no counter or office of the profile."""
-    stops = [stop for stop in result.stops if any(proc.counted for proc in stop.procedures)]
-    stop = next(iter(stops or result.stops), None)
-    place = result.place_dict(stop.place_id, localizer) if stop is not None else None
+    """Where to go first (first_place_id), as 「市民課 1階 2番窓口」; None when it is no counter or office of the
+    profile."""
+    place = result.place_dict(first_place_id(result), localizer)
     if place is None:
         return None
     return " ".join(str(place[key]) for key in ("name", "floor", "window") if place.get(key))

@@ -40,7 +40,7 @@ from . import state
 from .limits import client_address, client_ip
 from .resident import htmx
 from .session import ServerSession
-from .slip import counter_case, first_counter
+from .slip import counter_case, first_counter, first_place_id
 
 bp = Blueprint("staff", __name__)
 log = logging.getLogger("kiosk.staff")
@@ -194,7 +194,7 @@ def _dashboard(error: str | None = None, scanned: str = "", notice: str | None =
         "staff/dashboard.html",
         cases=cases.today(start),
         calls=_call_rows(cases.open_calls()),
-        queue=_queue_rows(),
+        queue=_queue_groups(),
         notice=notice,
         error=error,
         scanned=scanned,
@@ -398,6 +398,26 @@ class QueueRow:
     at: datetime  # Japan time
     waiting: str
     counter: str | None  # the first counter of its route
+    counter_id: str = ""  # its id in the profile ("": no counter of the profile)
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    """The cases waiting for one counter (the first of their route), oldest number first."""
+
+    counter_id: str  # "": no counter of the profile
+    label: str
+    rows: tuple[QueueRow, ...]
+
+
+def _first_place(case: CaseRecord) -> tuple[str, str | None]:
+    """The case's first counter: its id ("" for none) and its name, from its result (remembered per distinct
+    answers, so a queue polled every few seconds evaluates each case once)."""
+    flow = services().content.flows.get(case.event)
+    if flow is None:
+        return "", None
+    result = state.result(flow, case.answers.only(flow.question_map))
+    return first_place_id(result) or "", first_counter(result)
 
 
 def _queue_rows() -> list[QueueRow]:
@@ -406,12 +426,24 @@ def _queue_rows() -> list[QueueRow]:
     rows = []
     for case in services().cases.waiting(state.today()):
         flow = services().content.flows.get(case.event)
-        counter = first_counter(state.result(flow, case.answers.only(flow.question_map))) if flow else None
+        counter_id, counter = _first_place(case)
         queued = local_time(case.queued_at or case.created_at)
         rows.append(QueueRow(public_id=case.public_id, number=case.queue_number or 0,
                              event=flow.title if flow else case.event, at=queued,
-                             waiting=_waiting_text(queued, moment), counter=counter))
+                             waiting=_waiting_text(queued, moment), counter=counter, counter_id=counter_id))
     return rows
+
+
+def _queue_groups() -> list[QueueGroup]:
+    """Today's queue by counter, in the profile's order of counters (cases without one last): each clerk finds
+    their counter's group in the same place at every poll."""
+    order = {place_id: index for index, place_id in enumerate(services().content.municipality.places)}
+    by_counter: dict[str, list[QueueRow]] = {}
+    for row in _queue_rows():
+        by_counter.setdefault(row.counter_id, []).append(row)
+    no_counter = state.translator().ui("staff.queue.no_counter")
+    return [QueueGroup(counter_id=counter_id, label=rows[0].counter or no_counter, rows=tuple(rows))
+            for counter_id, rows in sorted(by_counter.items(), key=lambda item: order.get(item[0], len(order)))]
 
 
 @bp.get("/queue")
@@ -420,14 +452,19 @@ def queue() -> Any:
     appears). Logged out meanwhile: the whole page goes to the login."""
     if not current_user.is_authenticated:
         return _logged_out_fragment()
-    return render_template("staff/_queue.html", queue=_queue_rows())
+    return render_template("staff/_queue.html", queue=_queue_groups())
 
 
 @bp.post("/queue/next")
 @login_required
 def call_next() -> Any:
-    """「次の方を呼ぶ」: mark the oldest waiting case called by this clerk (audited) and open it."""
-    called = services().cases.call_next(state.today(), current_user.name)
+    """「次の方を呼ぶ」 for one counter (the form's `counter`, "" for the cases without one): mark the oldest case
+    waiting for it called by this clerk (audited) and open it."""
+    counter_id = request.form.get("counter")
+    if counter_id is None or len(counter_id) > 64:
+        abort(400)
+    called = services().cases.call_next(state.today(), current_user.name, counter=counter_id,
+                                        accept=lambda case: _first_place(case)[0] == counter_id)
     if called is None:
         return _dashboard(notice=state.translator().ui("staff.queue.nobody"))
     return redirect(url_for("staff.case", public_id=called.public_id))
