@@ -93,6 +93,11 @@ class Translator:
         return self.content(key, source_text)
 
 
+def spoken_together(t: Translator, *parts: str) -> str:
+    """Short pieces read aloud as one utterance, each ended as the language ends a sentence (。 or ". ")."""
+    return t.ui("punctuation.full_stop").join(part for part in parts if part)
+
+
 def load_catalogue(root: Path, content: Content, extra_languages: Iterable[str] = ()) -> Catalogue:
     """Load the translations for every language the municipality offers, and report what is missing or would
     break a page: {placeholders} that differ from the Japanese, format strings that cannot be filled, and

@@ -17,7 +17,7 @@ from ..engine import Result
 from ..engine.localize import format_date
 from ..engine.outside import BodyResult, Pack, outside_pack
 from ..extensions import services
-from ..i18n import SOURCE_LANGUAGE, Translator
+from ..i18n import SOURCE_LANGUAGE, Translator, spoken_together
 from . import state
 
 FAMILY = ("spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other_relative")
@@ -122,13 +122,13 @@ def speech_for(result: Result) -> list[str]:
     texts = [t.content(f"{pack.key}.title", pack.pack.title), t.content(f"{pack.key}.intro", pack.pack.intro)]
     for body in pack.bodies:
         name = place_name(body, t)
-        texts.append(f"{name}。{t.ui('result.if_applicable')}" if body.conditional else name)
+        texts.append(spoken_together(t, name, t.ui("result.if_applicable")) if body.conditional else name)
         for proc in body.procedures:
             texts.append(t.content(f"procedure.{proc.id}.short", proc.procedure.short))
         for task in body.tasks:
             texts.append(t.content(f"{task.key}.text", task.task.text))
             if task.deadline.date:
-                texts.append(t.ui("result.deadline") + "。" + format_date(task.deadline.date, t))
+                texts.append(spoken_together(t, t.ui("result.deadline"), format_date(task.deadline.date, t)))
         if body.has_notice:
             texts.append(t.ui("outside.notice_ready"))
     return texts

@@ -7,6 +7,7 @@ from ..engine.localize import format_date
 from ..engine.model import Flow, Question
 from ..engine.path import PathScreen
 from ..engine.resolver import GROUP_LABELS, Stop
+from ..i18n import spoken_together
 from . import state
 from .outside_view import speech_for
 from .templating import option_label
@@ -89,20 +90,19 @@ def for_result(result: Result) -> list[str]:
         for proc in procs:
             title = t.content(f"procedure.{proc.id}.short", proc.procedure.short)
             due = format_date(proc.deadline.date, t) if proc.deadline.date else proc.deadline.describe(t)
-            texts.append(f"{title}。{t.ui('result.deadline')}。{due}")
+            texts.append(spoken_together(t, title, t.ui("result.deadline"), due))
     texts.append(t.ui("result.slip_intro"))
     for stop in result.stops:
         texts.append(where(stop))
         for proc in stop.procedures:
             title = t.content(f"procedure.{proc.id}.short", proc.procedure.short)
-            if proc.conditional:
-                title += "。" + t.ui("result.if_applicable")
+            tags = [t.ui("result.if_applicable")] if proc.conditional else []
             if proc.kind != "required":
-                title += "。" + t.ui("result.if_wanted" if proc.kind == "optional" else "result.information_tag")
-            texts.append(title)
+                tags.append(t.ui("result.if_wanted" if proc.kind == "optional" else "result.information_tag"))
+            texts.append(spoken_together(t, title, *tags))
             deadline = proc.deadline
-            when = format_date(deadline.date, t) + "。" if deadline.date else ""
-            texts.append(t.ui("result.deadline") + "。" + when + deadline.describe(t))
+            when = [format_date(deadline.date, t)] if deadline.date else []
+            texts.append(spoken_together(t, t.ui("result.deadline"), *when, deadline.describe(t)))
             texts += [text for text in (deadline.practice(t), deadline.if_overdue(t)) if text]
             texts += [t.content(key, text) for key, text in zip(proc.reason_keys, proc.reasons, strict=True)]
     texts += speech_for(result)  # 市役所の外の手続き: bodies and what to do there, never the notices

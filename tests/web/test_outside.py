@@ -195,3 +195,20 @@ def test_read_aloud_of_the_result_says_the_pack_but_never_a_notice(kiosk_app):
     assert "市役所の外で行う手続き" in joined and "生命保険協会（生命保険契約照会制度）" in joined
     assert "国立 太郎" not in joined and "＿" not in joined
     assert resident.get("/okuyami/result").status_code == 200
+
+
+def test_read_aloud_in_english_ends_its_short_pieces_the_english_way(kiosk_app):
+    from flask import session
+
+    from kiosk.web.utterances import for_result
+
+    content = services(kiosk_app).content
+    answers = Answers.from_json(complete(content, "okuyami", OKUYAMI))
+    result = services(kiosk_app).engine.result("okuyami", answers, TODAY)
+    with kiosk_app.test_request_context():
+        session["lang"] = "en"
+        english = "\n".join(for_result(result))
+    with kiosk_app.test_request_context():
+        japanese = "\n".join(for_result(result))
+    assert "Deadline. " in english and "。" not in english  # espeak-ng's English voice would say a Japanese stop
+    assert "期限。" in japanese
