@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
@@ -105,6 +106,25 @@ def test_idle_warning_can_be_extended_again_and_again_then_resets_and_leaves_not
         assert storage_contents(kiosk) == {"local": {}, "session": {}}
     assert "/okuyami/questions/death_date" in visited, visited
     assert "kiosk_session" not in kiosk.evaluate("document.cookie")
+
+
+@pytest.mark.parametrize("path", ["/okuyami/result/print", "/okuyami/result/notices"])
+def test_a_print_page_prints_and_still_resets_when_left(kiosk: Page, kiosk_site: Site, path: str):
+    """The checklist and the letters are minimal pages, but their 印刷する works and the idle reset runs there too:
+    a resident who prints and walks away must not leave the family's checklist on the tablet."""
+    kiosk.clock.install()
+    kiosk.add_init_script("window.printed = 0; window.print = () => { window.printed += 1; };")
+    start_event(kiosk, "okuyami")
+    answer_by_requests(kiosk.context, kiosk_site, "okuyami", OKUYAMI_78)
+    kiosk.goto(path)
+    assert "後期高齢者医療" in kiosk.inner_text("main") or path.endswith("notices")
+    kiosk.click("[data-print]")
+    assert kiosk.evaluate("window.printed") == 1
+    wait_for_warning(kiosk)
+    with kiosk.expect_response(lambda r: r.url.endswith("/reset")):
+        kiosk.clock.run_for((IDLE_COUNTDOWN_SECONDS + 1) * 1000)
+    kiosk.wait_for_url(kiosk_site.url + "/")
+    assert "後期高齢者医療" not in kiosk.inner_text("body")
 
 
 # --- 職員を呼ぶ ------------------------------------------------------------------------------------------------------
