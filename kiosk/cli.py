@@ -8,7 +8,7 @@ import time
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from .engine import AnswerError, Answers, Content, ContentError, ContentProblem,
 from .engine.analysis import analyse, answer_paths, verify_marks
 from .engine.yamlsource import YamlSyntaxError, load_yaml_text
 from .extensions import services
+
+if TYPE_CHECKING:
+    from .i18n import Catalogue
 
 
 @click.group()
@@ -64,11 +67,12 @@ def check(content_path: Path | None, show_verify: bool) -> None:
     """Validate all content and analyse every flow; exit 1 on any problem."""
     started = time.perf_counter()
     content = _content(content_path)
-    readings = _reading_problems_in_background(content)
+    readings = _reading_problems_in_background(content, content_path or content_dir())
     problems = analyse(content)
     from .i18n import load_catalogue
 
-    problems += load_catalogue(content_path or content_dir(), content).problems
+    catalogue = load_catalogue(content_path or content_dir(), content)
+    problems += catalogue.problems
     problems += readings.result()
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -79,6 +83,7 @@ def check(content_path: Path | None, show_verify: bool) -> None:
     if show_verify:
         for mark in marks:
             click.echo(f"[要確認] {mark}")
+        _echo_unreviewed_translations(catalogue)
     elapsed = time.perf_counter() - started
     summary = ", ".join(
         f"{flow_id}: 質問{len(flow.questions)}・手続き{len(flow.procedures)}" for flow_id, flow in content.flows.items()
@@ -92,8 +97,23 @@ def check(content_path: Path | None, show_verify: bool) -> None:
         sys.exit(1)
 
 
-def _reading_problems_in_background(content: Content) -> Future[list[ContentProblem]]:
-    """Texts read-aloud cannot say, checked while the flows are analysed (the dictionary is slow to load)."""
+def _echo_unreviewed_translations(catalogue: Catalogue) -> None:
+    """Per language not yet reviewed by a fluent speaker (`reviewed_by:` empty): its texts, counted per file."""
+    from .i18n import unreviewed_translations
+
+    for code, per_file in unreviewed_translations(catalogue).items():
+        language = catalogue.languages[code]
+        click.echo(
+            f"[要確認・翻訳] {code}（{language.name}）: {sum(per_file.values())} 件の文を、この言語に通じた人が"
+            f"まだ確かめていません（確かめたら translations/{code}/ui.yaml の language: に reviewed_by: を書きます）"
+        )
+        for file, count in per_file.items():
+            click.echo(f"    {file}: {count} 件")
+
+
+def _reading_problems_in_background(content: Content, folder: Path) -> Future[list[ContentProblem]]:
+    """The override table of ふりがな and read-aloud, and texts read-aloud cannot say, checked while the flows are
+    analysed (the dictionary is slow to load)."""
     from concurrent.futures import ThreadPoolExecutor
 
     def check_readings() -> list[ContentProblem]:
@@ -103,8 +123,8 @@ def _reading_problems_in_background(content: Content) -> Future[list[ContentProb
             return []
         return [
             ContentProblem("questionnaires/speech/readings.yaml", None, "", message,
-                           "readings.yaml に読み（カタカナ）を書き足してください")
-            for message in reading_problems(content)
+                           "readings.yaml に読み（ふりがな と 読み上げ）を書きます")
+            for message in reading_problems(content, folder=folder)
         ]
 
     executor = ThreadPoolExecutor(max_workers=1)
@@ -320,7 +340,7 @@ def translations_missing(lang: str, prefix: str, content_path: Path | None) -> N
     from .i18n import load_catalogue, missing_translations
 
     content = _content(content_path)
-    catalogue = load_catalogue(content_path or content_dir(), content)
+    catalogue = load_catalogue(content_path or content_dir(), content, extra_languages=[lang])
     for key, text in missing_translations(catalogue, content, lang).items():
         if key.startswith(prefix):
             click.echo(f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(text, ensure_ascii=False)}")

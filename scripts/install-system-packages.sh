@@ -4,7 +4,10 @@
 set -eu
 # pcscd, vsmartcard-vpcd: the card reader service and the virtual reader the card tests use; libpcsclite-dev, swig:
 # to build pyscard where no wheel fits.
-PACKAGES="python3-venv espeak-ng chromium fonts-ipaexfont-gothic poppler-utils wrk pcscd vsmartcard-vpcd libpcsclite-dev swig"
+# Fonts, so that every language's script is drawn without tofu: fonts-ipaexfont-gothic (Japanese), fonts-noto-cjk
+# (Noto Sans CJK SC/KR/JP: Simplified Chinese, Korean, each with its own glyph shapes), fonts-noto-core (Noto Sans
+# Devanagari for Nepali, Noto Sans with the Vietnamese diacritics, Latin for Filipino, Indonesian, Portuguese).
+PACKAGES="python3-venv espeak-ng chromium fonts-ipaexfont-gothic fonts-noto-cjk fonts-noto-core poppler-utils wrk pcscd vsmartcard-vpcd libpcsclite-dev swig"
 missing=""
 for package in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -24,6 +24,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -32,6 +33,8 @@ import platform
 import queue
 import re
 import secrets
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -52,7 +55,10 @@ RATES: dict[str, int] = {"slow": 115, "normal": 160}
 """Speaking rates in words per minute as pyttsx3 takes them: ゆっくり and ふつう."""
 RATE_NAMES: dict[str, str] = {"slow": "slow", "normal": "normal", "ゆっくり": "slow", "ふつう": "normal"}
 VOICE_LANGUAGES: dict[str, str] = {"ja": "ja", "easy": "ja", "en": "en"}
-"""Resident language code → voice language. やさしい日本語 (easy) speaks with the Japanese voice."""
+"""Resident language code → voice language. やさしい日本語 (easy) speaks with the Japanese voice. The app takes
+these from each language's `voice:` metadata instead (kiosk.web.speech); this is the default for tools."""
+ASK_THE_ENGINE: Any = object()
+"""SpeechService(installed_voices=…) default: ask espeak-ng which voices this machine has (once per process)."""
 MAX_TEXT_CHARS = 1000
 CACHE_NAME = re.compile(r"^[0-9a-f]{32}\.(ogg|wav)$")
 MEDIA_TYPES = {"ogg": "audio/ogg", "wav": "audio/wav"}
@@ -192,14 +198,21 @@ class SpeechService:
         start_timeout: float = 60.0,
         driver: str | None = None,
         audio_format: str | None = None,
+        installed_voices: Iterable[Mapping[str, Any]] | None = ASK_THE_ENGINE,
     ) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self.lookup = lookup
         self.voices = dict(voices)
+        self.driver = driver or _default_driver()
+        if installed_voices is ASK_THE_ENGINE:
+            installed_voices = system_voices(self.driver)
+        self.installed_voices: list[Mapping[str, Any]] | None = (
+            None if installed_voices is None else list(installed_voices)
+        )
+        """The voices this machine has (espeak-ng's list, read at start-up); None when it cannot be asked."""
         self.timeout = timeout
         self.job_timeout = job_timeout
         self.start_timeout = start_timeout
-        self.driver = driver or _default_driver()
         self._readings = readings
         self._audio_format = audio_format
         self._queue: queue.Queue[_Job] = queue.Queue(maxsize=queue_size)
@@ -213,6 +226,18 @@ class SpeechService:
         self._last_test: tuple[float, float] | None = None
 
     # ------------------------------------------------------------ public API
+
+    def use_languages(self, voices: Mapping[str, str | None]) -> None:
+        """Speak the app's languages with these voice languages ({code: voice}; None: the language has no voice)."""
+        self.voices = {code: voice for code, voice in voices.items() if voice}
+
+    def speaks(self, lang: str) -> bool:
+        """Whether language `lang` has a usable voice: one is set for it and this machine has it (when espeak-ng's
+        voice list could not be read, a voice that is set counts: the browser's voice is the fallback)."""
+        voice = self.voices.get(lang)
+        if not voice:
+            return False
+        return self.installed_voices is None or pick_voice(self.installed_voices, voice) is not None
 
     def clip_for_key(
         self, text_key: str, lang: str = "ja", rate: str = "normal", *, timeout: float | None = None
@@ -263,7 +288,8 @@ class SpeechService:
         """Make every clip that is not in the cache yet (for `kiosk speech build`)."""
         started = time.perf_counter()
         unique = list(dict.fromkeys(t for t in texts if re.search(r"\w", t)))  # not a bare 「、」
-        jobs = [(t, lang, rate) for lang in langs for rate in rates for t in unique]
+        spoken = [lang for lang in langs if self.speaks(lang)]  # a language without a voice has no audio to make
+        jobs = [(t, lang, rate) for lang in spoken for rate in rates for t in unique]
         result = BuildResult(clips=len(jobs))
         submitters = max(1, min(self._queue.maxsize or 8, len(self._workers) * 4))
 
@@ -612,6 +638,39 @@ def pick_voice(voices: Iterable[Mapping[str, Any]], lang: str) -> str | None:
         if any(hint in label for hint in _VOICE_NAME_HINTS.get(lang, ())):
             return str(voice["id"])
     return None
+
+
+_ESPEAK_OTHER_LANGUAGE = re.compile(r"\(([^\s()]+)\s+\d+\)")
+
+
+def parse_espeak_voices(listing: str) -> list[dict[str, Any]]:
+    """The voices of `espeak-ng --voices` output as pick_voice takes them: id (the voice file), name and the
+    language tags (its own, then its other languages: cmn also speaks zh-cmn and zh)."""
+    voices: list[dict[str, Any]] = []
+    for line in listing.splitlines():
+        columns = line.split()
+        if len(columns) < 5 or not columns[0].isdigit():  # the header line, blank lines
+            continue
+        _priority, language, _age_gender, name, file, *rest = columns
+        others = _ESPEAK_OTHER_LANGUAGE.findall(" ".join(rest))
+        voices.append({"id": file, "name": name.replace("_", " "), "languages": [language, *others]})
+    return voices
+
+
+@functools.lru_cache(maxsize=4)
+def system_voices(driver: str) -> tuple[dict[str, Any], ...] | None:
+    """The voices espeak-ng has on this machine, asked once per process; None when that cannot be known (another
+    engine, espeak-ng not installed or not answering)."""
+    if driver != "espeak":
+        return None
+    program = shutil.which("espeak-ng") or shutil.which("espeak")
+    if program is None:
+        return None
+    try:
+        done = subprocess.run([program, "--voices"], capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return tuple(parse_espeak_voices(done.stdout)) or None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

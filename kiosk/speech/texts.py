@@ -37,5 +37,5 @@ def speech_texts(content: Any, catalogue: Any = None) -> dict[str, dict[str, str
 
 
 def voices_of(catalogue: Any) -> dict[str, str]:
-    """{language code: voice language} from the catalogue (やさしい日本語 → ja)."""
-    return {code: language.voice for code, language in catalogue.languages.items()}
+    """{language code: voice language} from the catalogue (やさしい日本語 → ja); languages without a voice left out."""
+    return {code: language.voice for code, language in catalogue.languages.items() if language.voice}

@@ -1,4 +1,5 @@
-"""GET /health: does the database take reads and writes, is speech ready? For load balancers and monitoring."""
+"""GET /health: does the database take reads and writes, is speech ready (and in which languages)? For load
+balancers and monitoring."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ bp = Blueprint("health", __name__)
 @limiter.limit(HEALTH_LIMIT)
 def health() -> Any:
     """200 when everything needed to serve residents works, 503 otherwise. No personal data."""
-    checks: dict[str, str] = {}
+    checks: dict[str, Any] = {}
     database = services().database
     try:
         with database.read() as db:
@@ -38,6 +39,11 @@ def health() -> Any:
     if speech is not None:
         # Cheap on purpose (monitors poll this): is the audio cache usable? `kiosk speech check` synthesises.
         checks["speech"] = "ok" if speech.cache_writable() else "unavailable"
+        # Per language: does this machine have its voice (espeak-ng's list, read at start-up)? "no_voice": the
+        # pages in that language show no read-aloud and offer 「職員を呼ぶ」 instead.
+        checks["speech_languages"] = {
+            code: "ok" if speech.speaks(code) else "no_voice" for code in services().catalogue.languages
+        }
     # Speech is optional: the guide works without it.
     healthy = checks["database"] == checks.get("database_writes") == "ok"
     return jsonify(status="ok" if healthy else "unavailable", checks=checks), 200 if healthy else 503

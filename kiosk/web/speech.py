@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file, session
+from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_file, session
+from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from ..extensions import services
@@ -26,13 +27,28 @@ MAX_UTTERANCES = 120
 MAX_UTTERANCE_CHARS = 400
 
 
+@bp.record_once
+def speak_the_catalogue_languages(setup: BlueprintSetupState) -> None:
+    """At start-up, give the speech service each language's `voice:` (questionnaires/translations/<lang>/ui.yaml),
+    so a new language is spoken, or not, by its data alone."""
+    built = services(cast(Flask, setup.app))
+    if built.speech is not None:
+        built.speech.use_languages({code: language.voice for code, language in built.catalogue.languages.items()})
+
+
 def speech_service() -> SpeechService | None:
     """The app's speech service, or None when read-aloud is switched off."""
     return services().speech
 
 
-def page_utterances(texts: list[str]) -> list[dict[str, Any]]:
-    """Remember this page's utterances and return what the template needs: index, text, a version tag."""
+def page_utterances(texts: list[str]) -> list[dict[str, Any]] | None:
+    """Remember this page's utterances and return what the template needs: index, text, a version tag. None
+    when the resident's language has no voice here: the page then shows no read-aloud controls."""
+    service = speech_service()
+    if service is None or not service.speaks(state.language_code()):
+        if "speech" in session:  # clips of an earlier page in a language that spoke are no longer offered
+            del session["speech"]
+        return None
     cleaned = [" ".join(text.split())[:MAX_UTTERANCE_CHARS] for text in texts if text and text.strip()]
     cleaned = cleaned[:MAX_UTTERANCES]
     remembered = {"lang": state.language_code(), "texts": cleaned}

@@ -36,7 +36,10 @@ def answer_text(flow: Flow, question: Question, value: AnswerValue) -> str:
     if question.type == "date" and isinstance(value, str):
         return format_date(date.fromisoformat(value), t)
     if question.type == "number":
-        return f"{value}{t.content(f'flow.{flow.id}.q.{question.id}.unit', question.unit or '')}"
+        if not question.unit:
+            return str(value)
+        unit = t.content(question.text_key("unit"), question.unit)
+        return t.ui("punctuation.number_with_unit", number=value, unit=unit)  # 78歳 / 78 years
     values = value if isinstance(value, tuple) else (value,)
     if not values:
         return t.ui("choice.none_selected")
@@ -44,18 +47,22 @@ def answer_text(flow: Flow, question: Question, value: AnswerValue) -> str:
     return t.ui("list.separator").join(labels.get(str(v), str(v)) for v in values)
 
 
-FURIGANA_BY_DEFAULT = frozenset({"easy"})
-"""Languages shown with ふりがな until the resident turns them off: やさしい日本語, as 「在留支援のためのやさしい日本語
-ガイドライン」 asks (ruby over every kanji word). Other Japanese screens show them when asked for."""
-
-
 def furigana_shown() -> bool:
-    """Whether ふりがな are on: the resident's choice for this visit, else their language's default."""
+    """Whether ふりがな are on: the resident's choice for this visit, else their language's default (`furigana:` in
+    its `language:` metadata: true for やさしい日本語, as 「在留支援のためのやさしい日本語ガイドライン」 asks).
+    Only pages written in Japanese (html_lang ja) carry ruby."""
     language = state.translator().language
-    if language.html_lang != "ja":
+    if not language.written_in_japanese:
         return False
     choice = session.get("furigana")
-    return choice if isinstance(choice, bool) else language.code in FURIGANA_BY_DEFAULT
+    return choice if isinstance(choice, bool) else language.furigana
+
+
+def voice_missing() -> bool:
+    """Whether read-aloud is on but the resident's language has no voice on this machine (the page says so and
+    offers 「職員を呼ぶ」 where the read-aloud controls would be)."""
+    speech = services().speech
+    return speech is not None and not speech.speaks(state.translator().language.code)
 
 
 def furigana(text: str | None) -> str | Markup:
@@ -99,5 +106,6 @@ def init_app(app: Flask) -> None:
             "relationships": RELATIONSHIPS,
             "fg": furigana,
             "furigana_on": furigana_shown(),
+            "voice_missing": voice_missing(),
             "japan": JAPAN,
         }
