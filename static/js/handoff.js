@@ -25,10 +25,9 @@
 
   function speakWithBrowser(text) {
     if (!window.speechSynthesis) { return; }
-    var list = document.getElementById("speech-items");
-    var wanted = list && list.dataset.lang === "en" ? "en" : "ja";
+    var wanted = (document.documentElement.lang || "ja").split("-")[0].toLowerCase();  // the page's language
     var voice = window.speechSynthesis.getVoices().filter(function (candidate) {
-      return candidate.lang && candidate.lang.toLowerCase().indexOf(wanted) === 0;
+      return candidate.lang && candidate.lang.toLowerCase().split(/[-_]/)[0] === wanted;
     })[0];
     if (!voice) { return; }
     var utterance = new SpeechSynthesisUtterance(text);

@@ -13,7 +13,6 @@
   var playButton = controls.querySelector("[data-speech=play]");
   var stopButton = controls.querySelector("[data-speech=stop]");
   var clipBase = list.dataset.url.replace(/0$/, "");
-  var lang = list.dataset.lang || "ja";
   var rate = "normal";
   var audio = null;
   var position = 0;
@@ -40,9 +39,11 @@
   }
   function browserVoice() {
     if (!window.speechSynthesis) { return null; }
-    var wanted = lang === "en" ? "en" : "ja";
+    // The page's own language (zh-Hans, pt-BR, vi …) by its primary subtag: a Vietnamese page is never read
+    // with a Japanese voice. やさしい日本語 pages are lang="ja".
+    var wanted = (document.documentElement.lang || "ja").split("-")[0].toLowerCase();
     return window.speechSynthesis.getVoices().filter(function (voice) {
-      return voice.lang && voice.lang.toLowerCase().indexOf(wanted) === 0;
+      return voice.lang && voice.lang.toLowerCase().split(/[-_]/)[0] === wanted;
     })[0] || null;
   }
   function giveUp() {

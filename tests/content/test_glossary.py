@@ -25,6 +25,10 @@ JAPANESE = "\u3005\u3006\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e"
 JAPANESE_RUN = re.compile(f"[{JAPANESE}][{JAPANESE}0-9]*")
 NAME_SEPARATORS = re.compile("[・、（）]")
 QUOTED = re.compile(r"\([^()]*\)|“[^“”]*”|「[^「」]*」")
+# Chinese (zh-Hans) is written in Han characters too: there only kana (and 々〆) mark a run as Japanese, a run
+# starts at its first kana, and a glossary form is found inside a word (Chinese puts no spaces between words).
+KANA_RUN = re.compile("[\u3005\u3006\u3040-\u30ff][\u3005\u3006\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff0-9]*")
+HAN_SCRIPT_LANGUAGES = {"zh-Hans"}
 
 
 @dataclass(frozen=True)
@@ -78,9 +82,14 @@ def _normal(text: str) -> str:
 
 def _pattern(phrase: str) -> re.Pattern[str]:
     """`phrase` as a whole word: "fee" is not found in "feel"; "¥" is found in "¥450"."""
-    before = r"(?<![\w-])" if phrase[:1].isalnum() else ""
-    after = r"(?![\w-])" if phrase[-1:].isalnum() else ""
+    before = r"(?<![\w-])" if phrase[:1].isalnum() and not _han(phrase[:1]) else ""
+    after = r"(?![\w-])" if phrase[-1:].isalnum() and not _han(phrase[-1:]) else ""
     return re.compile(before + re.escape(_normal(phrase)) + after)
+
+
+def _han(character: str) -> bool:
+    """A CJK ideograph: a Chinese word has no word boundary beside it."""
+    return "\u3400" <= character <= "\u9fff" or "\uf900" <= character <= "\ufaff"
 
 
 def glossary_problems(terms: list[Term]) -> list[str]:
@@ -134,7 +143,7 @@ def _copied_from(name: str, source: str) -> bool:
     return True
 
 
-def text_problems(terms: list[Term], text: Text) -> list[str]:
+def text_problems(terms: list[Term], text: Text, language: str = "") -> list[str]:
     """How one translation breaks the glossary: a missing term, a missing (日本語), a variant, stray Japanese."""
     problems = []
     translation = _normal(text.translation)
@@ -156,11 +165,12 @@ def text_problems(terms: list[Term], text: Text) -> list[str]:
         for variant in term.variants:
             if _pattern(variant).search(masked):
                 problems.append(f"{text.key}: {variant!r} is a variant of “{term.forms[0]}”: {text.translation}")
+    japanese_run = KANA_RUN if language in HAN_SCRIPT_LANGUAGES else JAPANESE_RUN
     unquoted = QUOTED.sub(" ", text.translation)
-    if JAPANESE_RUN.search(unquoted):
+    if japanese_run.search(unquoted):
         problems.append(f"{text.key}: Japanese outside parentheses or quotation marks: {text.translation}")
     for group in QUOTED.findall(text.translation):
-        for run in JAPANESE_RUN.findall(group):
+        for run in japanese_run.findall(group):
             for name in NAME_SEPARATORS.split(run):
                 if name and name not in glossary_japanese and not _copied_from(name, text.source):
                     problems.append(f"{text.key}: {name} is neither a glossary term nor in the Japanese source")
@@ -218,7 +228,7 @@ def test_every_translation_follows_the_glossary(glossary, content, catalogue):
         problem
         for code, terms in glossary.items()
         for text in translated_texts(content, catalogue, code)
-        for problem in text_problems(terms, text)
+        for problem in text_problems(terms, text, code)
     ]
     assert problems == [], f"{len(problems)} texts break docs/glossary.md:\n" + "\n".join(problems)
 

@@ -65,6 +65,30 @@ STYLE_LIMITS: dict[str, StyleLimits] = {
         average_at_most_source=False,
         max_kanji_average=None,
     ),
+    # Korean: words are eojeol (spaced units, denser than English words); measured 2026-12: average 3.7-6.9 a
+    # sentence per file, longest 21, at most 2.2% over 15. 25 eojeol is about a 40-word English sentence.
+    "ko": StyleLimits(
+        unit="word",
+        max_sentence=25,
+        long_sentence=15,
+        max_long_share=0.05,
+        max_average=9.0,
+        average_at_most_source=False,
+        max_kanji_average=None,
+    ),
+    # Simplified Chinese: characters without spaces, as for Japanese (a parenthesised Japanese term counts too);
+    # measured 2026-12: average 10.2-21.4 a sentence per file, longest 60, at most 7.6% over 40. The CJK limit of
+    # 60 characters is the guide's CJK maximum. No limit by the source's average: each Japanese term the resident
+    # meets on paper is written twice, in Chinese and then (in Japanese).
+    "zh-Hans": StyleLimits(
+        unit="char",
+        max_sentence=60,
+        long_sentence=40,
+        max_long_share=0.10,
+        max_average=25.0,
+        average_at_most_source=False,
+        max_kanji_average=None,
+    ),
 }
 
 ALLOWED_LONG_SENTENCES: dict[str, dict[str, str]] = {

@@ -3,6 +3,7 @@
 import io
 import re
 
+import pytest
 import soundfile
 
 from kiosk.extensions import services
@@ -107,3 +108,31 @@ def test_a_saturated_speech_service_answers_503_not_a_hang(kiosk_app, monkeypatc
 def test_home_pages_have_no_loudspeaker_controls(resident):
     resident.start("okuyami")
     assert 'id="speech-items"' not in resident.page and 'data-speech="play"' not in resident.page
+
+
+VOICED = {"zh-Hans": "cmn", "vi": "vi", "ko": "ko", "ne": "ne", "id": "id", "pt-BR": "pt-br"}
+
+
+@pytest.mark.parametrize("lang", sorted(VOICED))
+def test_read_aloud_plays_real_audio_in_each_language_with_a_voice(kiosk_app, lang):
+    resident = Resident(kiosk_app.test_client())
+    resident.post("/language", {"lang": lang, "next": "/"})
+    resident.start("okuyami")
+    assert 'data-speech="play"' in resident.page
+    spoken = items(resident.page)
+    assert spoken and not re.search(r"[\u3040-\u30ff]", spoken[0]), f"{lang}: the page would be read in Japanese"
+    response = resident.client.get("/speech/clip/0")
+    assert response.status_code == 200, f"{lang}: no clip"
+    body = response.data
+    response.close()
+    data, samplerate = soundfile.read(io.BytesIO(body))
+    assert samplerate > 8000 and len(data) / samplerate > 0.5, f"{lang}: the clip is not speech"
+    assert float(abs(data).max()) > 0.05, f"{lang}: the clip is silent"
+
+
+def test_filipino_has_no_voice_so_the_kiosk_offers_staff_instead(kiosk_app):
+    resident = Resident(kiosk_app.test_client())
+    resident.post("/language", {"lang": "fil", "next": "/"})
+    resident.start("okuyami")
+    assert 'data-speech="play"' not in resident.page and 'id="speech-items"' not in resident.page
+    assert resident.client.get("/speech/clip/0").status_code in (404, 409)
