@@ -163,9 +163,3 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def japanese_date(day: date) -> str:
-    """2026年5月7日（木） — how dates are shown to residents."""
-    weekday = "月火水木金土日"[day.weekday()]
-    return f"{day.year}年{day.month}月{day.day}日（{weekday}）"

@@ -28,6 +28,7 @@ _RUNS = re.compile(f"[{_KANJI_CHARS}]+|\\s+|[^{_KANJI_CHARS}\\s]+")
 _HIRAGANA = re.compile(r"^[ぁ-ゖー]+$")
 _WORD_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 """Spaces between words (やさしい日本語): left out of the analysis, as for speech (日から is ひから, not にちから)."""
+_SPACES = re.compile(r"\s+")
 _NUMERALS = frozenset("〇一二三四五六七八九十百千万億兆")
 _DIGITS = re.compile(r"\s*[0-9０-９][0-9０-９,，.．]*")
 
@@ -65,13 +66,16 @@ def spelling_words(
     """`text` cut into words, each word with kanji given its spelling reading: the override table's where a
     surface of the table appears (the longest first), else the dictionary's."""
     spellings = table_spellings() if spellings is None else spellings
+    # Surfaces by their letters alone: a surface is found with or without spaces between its letters (人数の 分),
+    # a surface written with a space (マイナ 保険証) too.
+    by_letters = {_SPACES.sub("", surface): spelling for surface, spelling in spellings.items()}
+    by_letters.pop("", None)
     words: list[Word] = []
-    pattern = _override_pattern(tuple(sorted(spellings, key=len, reverse=True)))
+    pattern = _override_pattern(tuple(sorted(by_letters, key=len, reverse=True)))
     position = 0
     for match in pattern.finditer(text) if pattern else ():
         words += _dictionary_words(text[position : match.start()], nodes_for)
-        surface = _WORD_SPACE.sub("", match.group(0))
-        words.append((match.group(0), to_hiragana(spellings[surface])))
+        words.append((match.group(0), to_hiragana(by_letters[_SPACES.sub("", match.group(0))])))
         position = match.end()
     words += _dictionary_words(text[position:], nodes_for)
     return words

@@ -111,6 +111,16 @@ STYLE_LIMITS: dict[str, StyleLimits] = {
         average_at_most_source=False,
         max_kanji_average=None,
     ),
+    # Nepali: postpositions are joined to the noun, so sentences count few words (average about 7.5); none over 40.
+    "ne": StyleLimits(
+        unit="word",
+        max_sentence=40,
+        long_sentence=20,
+        max_long_share=0.05,
+        max_average=12.0,
+        average_at_most_source=False,
+        max_kanji_average=None,
+    ),
 }
 
 ALLOWED_LONG_SENTENCES: dict[str, dict[str, str]] = {
@@ -128,7 +138,7 @@ PLACEHOLDER_CHARS = 4
 """A {placeholder} is filled with a short value (a date, a counter name, a number): counted as 4 characters."""
 
 CLOSERS = "）)」』】 　"
-SENTENCE_END = re.compile(r"(?<=[。！？][）)」』])|(?<=[。！？])(?![）)」』])|(?<=[.!?])(?=\s)|\n")
+SENTENCE_END = re.compile(r"(?<=[。！？।][）)」』])|(?<=[。！？।])(?![）)」』])|(?<=[.!?])(?=\s)|\n")  # । : danda
 KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々"
 KANJI_CHAR = re.compile(f"[{KANJI}]")
 READING_GLOSS = re.compile(f"(?<=[{KANJI}])[（(][\u3041-\u3096\u30a1-\u30faー・ 　]+[）)]")

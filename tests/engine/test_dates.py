@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.engine.dates import add_months, era_date, japanese_date, parse_resident_date
+from kiosk.engine.dates import add_months, era_date, parse_resident_date
+from kiosk.engine.localize import SourceLocalizer, format_date
 
 
 @pytest.mark.parametrize(
@@ -39,4 +40,4 @@ def test_month_arithmetic_ends_on_the_last_day_of_a_short_month():
 
 
 def test_dates_are_shown_with_the_weekday():
-    assert japanese_date(date(2026, 5, 7)) == "2026年5月7日（木）"
+    assert format_date(date(2026, 5, 7), SourceLocalizer()) == "2026年5月7日（木）"

@@ -69,7 +69,10 @@ def test_katakana_readings_residents_type_are_accepted_and_printed_in_full_width
     assert ok(KANA, typed) == printed
 
 
-@pytest.mark.parametrize("typed", ["山田", "Yamada", "ヤマダ1", "・ヤマダ", "ヤマダ・", "ヤマダ・・タロウ", "ｙａｍａｄａ", "ヤマダー!", "ア〜"])
+@pytest.mark.parametrize(
+    "typed",
+    ["山田", "Yamada", "ヤマダ1", "・ヤマダ", "ヤマダ・", "ヤマダ・・タロウ", "ｙａｍａｄａ", "ヤマダー!", "ア〜"],
+)
 def test_anything_but_kana_in_a_reading_is_refused(typed):
     assert refused(KANA, typed) == "not_katakana"
 

@@ -58,6 +58,14 @@ def test_word_spaces_do_not_change_the_reading():
     assert ("分", "ぶん") in segments("赤ちゃんの 人数の 分です")  # an override found across a space
 
 
+def test_an_override_written_with_a_space_is_found_and_never_breaks_the_page():
+    # an entry with a space between Japanese words: found with or without it, never a KeyError (a 500 with ruby on)
+    table = {"マイナ 保険証": "まいなほけんしょう"}
+    for text in ("マイナ 保険証を", "マイナ保険証を"):
+        assert spelling_words(text, table)[0][1] == "まいなほけんしょう", text
+        assert ("保険証", "ほけんしょう") in segments(text, table)
+
+
 def test_digits_stay_as_written_and_numeral_kanji_get_ruby():
     assert segments("600万円") == [("600", None), ("万", "まん"), ("円", "えん")]
     assert bracketed("14日以内") == "14日以内（いない）"

@@ -116,6 +116,7 @@ VOICED = {"zh-Hans": "cmn", "vi": "vi", "ko": "ko", "ne": "ne", "id": "id", "pt-
 @pytest.mark.parametrize("lang", sorted(VOICED))
 def test_read_aloud_plays_real_audio_in_each_language_with_a_voice(kiosk_app, lang):
     resident = Resident(kiosk_app.test_client())
+    resident.get("/")
     resident.post("/language", {"lang": lang, "next": "/"})
     resident.start("okuyami")
     assert 'data-speech="play"' in resident.page
@@ -132,6 +133,7 @@ def test_read_aloud_plays_real_audio_in_each_language_with_a_voice(kiosk_app, la
 
 def test_filipino_has_no_voice_so_the_kiosk_offers_staff_instead(kiosk_app):
     resident = Resident(kiosk_app.test_client())
+    resident.get("/")
     resident.post("/language", {"lang": "fil", "next": "/"})
     resident.start("okuyami")
     assert 'data-speech="play"' not in resident.page and 'id="speech-items"' not in resident.page
