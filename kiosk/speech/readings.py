@@ -206,7 +206,8 @@ def parse_overrides(data: Any, where: str = "readings.yaml") -> dict[str, Overri
     table: dict[str, Override] = {}
     problems: list[str] = []
     for key, value in data.items():
-        surface = unicodedata.normalize("NFKC", str(key)).strip()
+        # Spaces between Japanese words are dropped, as in the texts before they are read (マイナ 保険証).
+        surface = _WORD_SPACE.sub("", unicodedata.normalize("NFKC", str(key))).strip()
         if not surface:
             problems.append("空の見出しがあります")
             continue

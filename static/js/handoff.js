@@ -37,6 +37,11 @@
     window.speechSynthesis.speak(utterance);
   }
 
+  // A page that opens already called shows the sentence; only a call that arrives while waiting is read out.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-handoff-announce]"), function (shown) {
+    shown.setAttribute("data-spoken", "true");
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
     var announce = document.querySelector("[data-handoff-announce]:not([data-spoken])");
     if (!announce) { return; }

@@ -34,7 +34,7 @@ WALKS: list[tuple[str, str, str, str]] = [
     ("vi", "hikkoshi", "01_", r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]"),
     ("ko", "shussei", "01_", r"[\uac00-\ud7af]"),
     ("fil", "hikkoshi", "02_", r"\b(ang|mga|ng|sa)\b"),
-    ("ne", "shussei", "02_", r"[\u0900-\u097f]"),
+    ("ne", "shussei", "01_", r"[\u0900-\u097f]"),
     ("id", "okuyami", "01_", r"\b(yang|dan|untuk|di)\b"),
     ("pt-BR", "hikkoshi", "01_", r"\b(você|para|de|não)\b|[ãõçé]"),
 ]
@@ -60,7 +60,7 @@ def answer_to_result(page: Page, site: Site, event: str, answers: dict[str, Any]
             fill_answer(page, site.question_type(event, question_id), answers[question_id], base)
         submit_question(page)
     else:
-        raise AssertionError(f"{where}: the flow did not end")
+        raise AssertionError(f"{where}: the flow did not end at {page.url}: {page.inner_text('main')[:400]!r}")
     assert_no_axe_violations(page, f"{where}: check answers")
     with page.expect_navigation():
         page.click(f'a.button--primary[href="/{event}/result"]')

@@ -152,6 +152,12 @@ def test_an_override_gives_the_spelling_and_the_pronunciation():
     assert table.overrides == {"法定": "ホーテー"} and table.spellings == {"法定": "ほうてい"}
 
 
+def test_an_override_written_with_a_space_is_spoken_too():
+    # やさしい日本語 separates words with spaces; an entry copied from such a text must still be used by speech
+    table = Readings.from_table(parse_overrides({"国立 市役所": both("くにたちしやくしょ", "クニタチシヤクショ")}))
+    assert table.reading("国立 市役所へ") == table.reading("国立市役所へ") == "クニタチシヤクショエ"
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
