@@ -258,7 +258,9 @@ def handoff_status(event: str) -> Any:
         return redirect(url_for("slip.handed_off", event=event))  # without JavaScript: the whole page
     own = _own_queued_case(event)
     if own is None:
-        return "", 286  # reset or changed meanwhile: htmx stops asking
+        # Reset or changed meanwhile: htmx stops asking and goes where the whole page would (the result or the
+        # start), instead of blanking the waiting text.
+        return "", 286, {"HX-Redirect": url_for("slip.handed_off", event=event)}
     _, case, result = own
     if case.called_at is None:
         return "", 204

@@ -333,7 +333,9 @@ def test_the_tablet_shows_its_number_called_with_the_counter(kiosk_app):
     resident.get("/okuyami/handoff")
     assert 'id="idle-reset-form"' in resident.page
     assert resident.post("/reset").status_code == 302
-    assert resident.get("/okuyami/handoff/status", headers=HX).status_code == 286, "htmx stops asking"
+    gone = resident.get("/okuyami/handoff/status", headers=HX)
+    assert gone.status_code == 286, "htmx stops asking"
+    assert gone.headers["HX-Redirect"] == "/okuyami/handoff", "and leaves the page, not a blank waiting text"
     assert resident.get("/okuyami/handoff").status_code == 302
 
 
