@@ -39,6 +39,8 @@ def answer_text(flow: Flow, question: Question, value: AnswerValue) -> str:
         if not question.unit:
             return str(value)
         unit = t.content(question.text_key("unit"), question.unit)
+        if value == 1:  # a language with a singular gives it as `….unit_one` (1 person, 1 year); others keep the unit
+            unit = t.content(question.text_key("unit") + "_one", unit)
         return t.ui("punctuation.number_with_unit", number=value, unit=unit)  # 78歳 / 78 years
     values = value if isinstance(value, tuple) else (value,)
     if not values:

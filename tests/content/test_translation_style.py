@@ -121,6 +121,28 @@ STYLE_LIMITS: dict[str, StyleLimits] = {
         average_at_most_source=False,
         max_kanji_average=None,
     ),
+    # Indonesian: plain-language government style, "Anda"; measured average 5-12 words per file, none over 40,
+    # under 5% of sentences over 25 words.
+    "id": StyleLimits(
+        unit="word",
+        max_sentence=40,
+        long_sentence=25,
+        max_long_share=0.10,
+        max_average=16.0,
+        average_at_most_source=False,
+        max_kanji_average=None,
+    ),
+    # Brazilian Portuguese: plain municipal style, "você"; measured average 6-14 words per file, none over 40,
+    # under 8% of sentences over 25 words (laws listed one per sentence).
+    "pt-BR": StyleLimits(
+        unit="word",
+        max_sentence=40,
+        long_sentence=25,
+        max_long_share=0.10,
+        max_average=16.0,
+        average_at_most_source=False,
+        max_kanji_average=None,
+    ),
 }
 
 ALLOWED_LONG_SENTENCES: dict[str, dict[str, str]] = {

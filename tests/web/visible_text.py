@@ -77,7 +77,7 @@ class _VisibleText(HTMLParser):
         if self._skipped():
             return
         lang = self._lang()
-        if lang is not None and lang.split("-")[0] == "ja":
+        if lang is not None and lang.split("-")[0] != "en":  # 日本語, 简体中文 … marked as their own language
             self.marked.append((self._classes(), data))
             return
         self.parts.append(data)
