@@ -289,7 +289,10 @@ def unreviewed_translations(catalogue: Catalogue) -> dict[str, dict[str, int]]:
 
 
 def missing_translations(catalogue: Catalogue, content: Content, code: str) -> dict[str, str]:
-    """Content and interface texts not yet translated into `code`, with their Japanese source."""
+    """Content and interface texts not yet translated into `code`, with their Japanese source (none for Japanese:
+    the content is written in it)."""
+    if code == SOURCE_LANGUAGE:
+        return {}
     missing = {
         key: text for key, text in text_catalogue(content).items() if not catalogue.content.get(code, {}).get(key)
     }

@@ -207,3 +207,9 @@ def test_translations_missing_reads_a_language_folder_before_it_is_offered(tmp_p
         '"flow.okuyami.q.spouse_age.unit": "歳"',
         '"ui:speech.no_voice": "この言語の読み上げはありません。職員を呼んでください。"',
     ]
+
+
+def test_nothing_is_missing_in_the_japanese_source_and_every_offered_language_is_complete():
+    for code in ("ja", "easy", "en", "zh-Hans", "vi", "ko", "fil", "ne", "id", "pt-BR"):
+        result = run_cli("translations", "missing", code)
+        assert result.exit_code == 0 and result.output == "", f"{code}: {result.output[:300]}"
