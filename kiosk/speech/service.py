@@ -24,7 +24,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -657,10 +656,9 @@ def parse_espeak_voices(listing: str) -> list[dict[str, Any]]:
     return voices
 
 
-@functools.lru_cache(maxsize=4)
 def system_voices(driver: str) -> tuple[dict[str, Any], ...] | None:
-    """The voices espeak-ng has on this machine, asked once per process; None when that cannot be known (another
-    engine, espeak-ng not installed or not answering)."""
+    """The voices espeak-ng has on this machine, asked when the speech service starts (about 9 ms); None when that
+    cannot be known (another engine, espeak-ng not installed or not answering)."""
     if driver != "espeak":
         return None
     program = shutil.which("espeak-ng") or shutil.which("espeak")
