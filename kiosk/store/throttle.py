@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +23,13 @@ from .models import Throttle
 from .sessions import aware_utc, now
 
 Counted = Sequence[tuple[str, "Policy"]]
+
+
+class _Count(NamedTuple):
+    """What a key's row says: its failures, and until when it is blocked."""
+
+    failures: int
+    blocked_until: datetime | None
 
 
 @dataclass(frozen=True)
@@ -103,16 +111,19 @@ class ThrottleStore:
         with self.database.engine.begin() as connection:
             return connection.execute(delete(Throttle).where(Throttle.updated_at < older_than)).rowcount
 
-    def _locked_row(self, connection: Connection, key: str, moment: datetime) -> Throttle:
-        """The key's row, made if missing, locked for this transaction (on SQLite the transaction began with
-        BEGIN IMMEDIATE and holds the database's write lock; on PostgreSQL the row is locked FOR UPDATE)."""
+    def _locked_row(self, connection: Connection, key: str, moment: datetime) -> _Count:
+        """The key's count, its row made if missing and locked for this transaction (on SQLite the transaction
+        began with BEGIN IMMEDIATE and holds the database's write lock; on PostgreSQL the row is locked FOR
+        UPDATE)."""
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         connection.execute(
             dialect.insert(Throttle).values(key=key, failures=0, blocked_until=None, updated_at=moment)
             .on_conflict_do_nothing(index_elements=[Throttle.key])
         )
-        row = connection.execute(select(Throttle).where(Throttle.key == key).with_for_update()).one()
-        return Throttle(key=row.key, failures=row.failures, blocked_until=row.blocked_until, updated_at=row.updated_at)
+        row = connection.execute(
+            select(Throttle.failures, Throttle.blocked_until).where(Throttle.key == key).with_for_update()
+        ).one()
+        return _Count(row.failures, row.blocked_until)
 
 
 def _remaining(blocked_until: datetime | None, moment: datetime) -> timedelta:

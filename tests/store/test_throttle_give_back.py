@@ -99,3 +99,16 @@ def test_a_success_forgets_the_cleared_keys_entirely(store, clock):
     assert store.wait(pair) == timedelta(0)
     for _ in range(POLICY.free + 1):  # all its free tries again
         assert store.attempt(_fail_pair) == timedelta(0)
+
+
+def test_the_purge_forgets_a_key_only_when_it_has_not_failed_since(store, clock):
+    # Two typos two days ago, two more today: the purge of keys untouched for a day must keep this one, or a
+    # guesser would get fresh free tries every night.
+    _fail(store, 2)
+    clock.moment += timedelta(days=2)
+    _fail(store, 2)  # the fourth goes ahead and blocks after it
+    assert store.purge(clock.moment - timedelta(days=1)) == 0
+    assert store.attempt(COUNTED) > timedelta(0)
+    clock.moment += timedelta(days=2)
+    assert store.purge(clock.moment - timedelta(days=1)) == 1  # quiet for two days: forgotten
+    _fail(store, POLICY.free)

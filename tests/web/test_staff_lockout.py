@@ -174,3 +174,15 @@ def test_a_failed_login_is_audited_under_the_account_only_when_it_exists(app, cl
                   db.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed").order_by(AuditEntry.id))]
     # A name that is no account's is not written: it may be a password typed in the wrong field.
     assert failed == [("clerk", ""), (None, "unknown account")]
+
+
+def test_a_good_login_is_audited_under_the_clerks_name(app, clock):
+    from sqlalchemy import select
+
+    from kiosk.store.models import AuditEntry
+
+    assert login(app, PASSWORD).status_code == 302
+    with services(app).database.read() as db:
+        logins = [(entry.staff, entry.at is not None) for entry in
+                  db.scalars(select(AuditEntry).where(AuditEntry.action == "login"))]
+    assert logins == [("clerk", True)]
