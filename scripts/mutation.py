@@ -6,6 +6,7 @@ the fast tests of that code against each one, and report per package which bugs 
     python scripts/mutation.py --survivors slip  # again, only the mutants that survived the last run (after adding
                                                  # tests), in build/mutation/slip-survivors: quicker; the report
                                                  # is the last full run's with those now killed counted as killed
+                                                 # (not where the function's code changed since: run it all again)
     python scripts/mutation.py --report          # the report of the last runs, running nothing
     python scripts/mutation.py --files=kiosk/engine/dates.py,kiosk/engine/path.py engine
                                                  # only these files of the package (its folder's last run is then
@@ -27,6 +28,7 @@ The last line is `mutation score: N%`.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 import subprocess
 import sys
@@ -163,11 +165,30 @@ def run(name: str, package: Package, survivors_only: bool) -> None:
         subprocess.run([MUTMUT, "run", *patterns], stdout=sink, stderr=subprocess.STDOUT, cwd=work, check=False)
 
 
+def function_hashes(work: Path) -> dict[str, str]:
+    """The hash mutmut kept of each mutated function's source in `work` ("kiosk.store.throttle.xǁPolicyǁdelay_after"),
+    to tell whether a mutant of the same name is still the same change."""
+    hashes: dict[str, str] = {}
+    for meta in (work / "mutants").glob("**/*.py.meta"):
+        module = meta.relative_to(work / "mutants").as_posix().removesuffix(".py.meta").replace("/", ".")
+        recorded = json.loads(meta.read_text(encoding="utf-8")).get("hash_by_function_name", {})
+        hashes.update({f"{module}.{function}": digest for function, digest in recorded.items()})
+    return hashes
+
+
 def verdicts(name: str, package: Package) -> dict[str, str]:
-    """The package's mutants as its last full run left them, with those that a --survivors run killed since."""
+    """The package's mutants as its last full run left them, with those that a --survivors run killed since —
+    only where the function is unchanged: after the code changed, a mutant of the same name is another change."""
     mine = {key: status for key, status in results(WORK / name).items() if package.counts(key)}
     rechecked = results(WORK / f"{name}-survivors")
-    return {key: rechecked[key] if rechecked.get(key) in KILLED else status for key, status in mine.items()}
+    before, after = function_hashes(WORK / name), function_hashes(WORK / f"{name}-survivors")
+
+    def same_code(key: str) -> bool:
+        function = key.rsplit("__mutmut_", 1)[0]
+        return before.get(function) is not None and before.get(function) == after.get(function)
+
+    return {key: rechecked[key] if rechecked.get(key) in KILLED and same_code(key) else status
+            for key, status in mine.items()}
 
 
 def report(packages: dict[str, Package]) -> None:
