@@ -99,6 +99,11 @@ def test_the_json_api_refuses_cross_site_browser_posts(tmp_path):
     assert client.post("/api/v1/sessions", json={"event": "okuyami"}).status_code == 201
     response = client.post("/api/v1/sessions", json={"event": "okuyami"}, headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 201
+    # A program that names its own origin (a city's integration server) is no browser page: the API takes no
+    # cookie, so only a browser's cross-site mark is refused there.
+    response = client.post("/api/v1/sessions", json={"event": "okuyami"},
+                           headers={"Origin": "https://integration.city.example"})
+    assert response.status_code == 201
 
 
 def test_the_outage_page_re_sends_the_pages_own_token_but_never_a_password(tmp_path, monkeypatch):
