@@ -102,3 +102,31 @@ def test_adopting_a_resumed_session_keeps_its_data_under_the_new_id():
     same = ServerSession({"lang": "en"}, "same-id", new=False)
     same.adopt("same-id", {"lang": "ja"})
     assert same.rotated_from is None  # the same row, rewritten
+
+
+def _attributes(line: str) -> tuple[str, set[str]]:
+    """A Set-Cookie line's name and attributes, without its value and the dates that delete it."""
+    first, *rest = line.split("; ")
+    return first.split("=", 1)[0], {part for part in rest if not part.startswith(("Expires=", "Max-Age="))}
+
+
+@pytest.mark.parametrize("jar", [
+    Cookies("__Host-kiosk_session", "__Host-kiosk_csrf", "/", "Lax", True, None),
+    Cookies("kiosk_session", "kiosk_csrf", "/guide", "Lax", False, "city.example.jp"),
+    Cookies("kiosk_staff", "kiosk_staff_csrf", "/staff", "Strict", False, None),
+])
+def test_a_cookie_is_deleted_with_exactly_the_attributes_it_was_set_with(jar):
+    # A browser deletes a cookie only when the deletion names its domain and path, and refuses a __Host- cookie
+    # without Secure: a deletion that differs leaves the previous resident's session id in the tablet.
+    from flask import Response
+
+    response = Response()
+    jar.set(response, jar.session, "an-id")
+    jar.delete(response, jar.session)
+    made, deleted = (_attributes(line) for line in response.headers.getlist("Set-Cookie"))
+    assert made == deleted
+    name, attributes = made
+    assert name == jar.session and "HttpOnly" in attributes and f"Path={jar.path}" in attributes
+    assert f"SameSite={jar.samesite}" in attributes and ("Secure" in attributes) is jar.secure
+    domains = {part for part in attributes if part.startswith("Domain=")}
+    assert domains == ({f"Domain={jar.domain}"} if jar.domain else set())
