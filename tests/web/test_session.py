@@ -47,3 +47,33 @@ def test_an_active_resident_keeps_the_session_alive_without_changing_anything(tm
     lifetime = timedelta(seconds=90 + 60 + 30)
     assert expires_at > datetime.now(UTC) + lifetime - timedelta(seconds=5)  # pushed back to the full lifetime
     assert after == before  # the same answers and the same read-aloud texts
+
+
+def test_a_cookie_that_is_no_csrf_secret_is_deleted_and_pages_vary_by_cookie(app):
+    client = app.test_client()
+    client.set_cookie("kiosk_csrf", "not-a-secret")
+    response = client.get("/health")  # a page without a form: no new secret to give
+    assert any(line.startswith("kiosk_csrf=;") for line in response.headers.getlist("Set-Cookie"))
+    assert client.get_cookie("kiosk_csrf") is None
+    # A page made for one browser's cookies (its form's secret) must not be given to another by a shared cache.
+    assert "Cookie" in client.get("/okuyami/").vary
+
+
+def test_a_stored_session_that_became_empty_leaves_no_row_and_no_cookie(app):
+    resident = Resident(app.test_client())
+    resident.start("okuyami")
+    question_id = resident.current_question()
+    resident.answer("okuyami", question_id, OKUYAMI_78[question_id])
+    session_id = resident.client.get_cookie("kiosk_session").value
+    interface = app.session_interface
+    with app.test_request_context("/", headers={"Cookie": f"kiosk_session={session_id}"}):
+        from flask import request
+
+        session = interface.open_session(app, request)
+        assert not session.new and session
+        session.clear()
+        response = app.response_class()
+        interface.save_session(app, session, response)
+    assert any(line.startswith("kiosk_session=;") for line in response.headers.getlist("Set-Cookie"))
+    with services(app).database.read() as db:
+        assert db.scalars(select(ResidentSession.id)).all() == []
