@@ -71,10 +71,11 @@ class SessionStore:
         stored = self.fetch(session_id)
         return stored.data if stored else None
 
-    def save(
-        self, session_id: str, data: dict[str, Any], lifetime: timedelta, kind: str = "web", mode: str = "home"
-    ) -> None:
-        """Create or replace a session, valid for `lifetime` from now (longer while a resume code holds it)."""
+    def save(self, session_id: str, data: dict[str, Any], lifetime: timedelta, *, kind: str, mode: str) -> None:
+        """Create or replace a session, valid for `lifetime` from now (longer while a resume code holds it).
+
+        `kind` (web | staff | api) and `mode` (kiosk | home) are kept for the city's own counts of visits; every
+        caller says them, so a row never claims a default it did not come from."""
         moment = now()
         expires_at = moment + lifetime
         if data.get("resume_until"):

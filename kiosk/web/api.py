@@ -107,7 +107,7 @@ def _load(session_id: str) -> tuple[dict[str, Any] | None, Flow | None]:
 
 def _save(session_id: str, data: dict[str, Any]) -> None:
     lifetime = timedelta(minutes=current_app.config["KIOSK_SESSION_MINUTES"])
-    services().sessions.save(session_id, data, lifetime, kind="api")
+    services().sessions.save(session_id, data, lifetime, kind="api", mode=current_app.config["KIOSK_MODE"])
 
 
 def _answers(flow: Flow, data: dict[str, Any]) -> Answers:

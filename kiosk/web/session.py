@@ -215,7 +215,7 @@ class ServerSessionInterface(SessionInterface):
 _KINDS: dict[Scope, str] = {"resident": "web", "staff": "staff"}
 
 
-def lifetime(app: Flask, scope: Scope = "resident") -> timedelta:
+def lifetime(app: Flask, scope: Scope) -> timedelta:
     """How long a session lives without activity: minutes on a kiosk, hours at home and for staff (the kiosk's
     idle reset is for the public tablet, not the clerk's desk)."""
     if app.config["KIOSK_MODE"] == "kiosk" and scope == "resident":

@@ -56,7 +56,8 @@ def test_health_is_503_when_the_database_reads_but_refuses_writes(tmp_path, apps
     app = read_only_app(apps, database_url_for_tests(tmp_path))
     assert app.test_client().get("/").status_code == 200  # pages that only read still work…
     with pytest.raises(SQLAlchemyError):  # …but no resident's answer can be saved
-        services(app).sessions.save("s" * 43, {"answers": {"death_date": "2026-05-10"}}, timedelta(minutes=5))
+        services(app).sessions.save("s" * 43, {"answers": {"death_date": "2026-05-10"}}, timedelta(minutes=5),
+                                    kind="web", mode="home")
 
     reply = app.test_client().get("/health")
 

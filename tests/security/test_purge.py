@@ -216,7 +216,7 @@ def test_purge_forgets_old_failed_attempt_counts_and_expired_resume_codes(tmp_pa
     app = apps(url)
     store = services(app)
     moment = datetime.now(UTC)
-    store.sessions.save("s" * 43, {"answers": {}}, timedelta(days=1))
+    store.sessions.save("s" * 43, {"answers": {}}, timedelta(days=1), kind="web", mode="home")
     with store.database.session() as db:
         db.add(Throttle(key="resume-address:192.0.2.7", failures=3, updated_at=moment - timedelta(days=8)))
         db.add(Throttle(key="resume-address:192.0.2.8", failures=3, updated_at=moment))

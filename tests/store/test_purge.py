@@ -136,7 +136,8 @@ def test_staff_calls_and_queue_numbers_older_than_a_week_go(store, clock):
 
 def save_session(store, clock, session_id: str, expires_in: timedelta) -> None:
     clock.moment = PURGE_AT - timedelta(hours=1)
-    store.sessions.save(session_id, {"answers": {"age": 78}}, expires_in + timedelta(hours=1))
+    store.sessions.save(session_id, {"answers": {"age": 78}}, expires_in + timedelta(hours=1), kind="web",
+                        mode="home")
     clock.moment = PURGE_AT
 
 

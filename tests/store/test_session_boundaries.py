@@ -23,6 +23,8 @@ from kiosk.store.sessions import (
 
 from ..web.conftest import database_url_for_tests
 
+AT_HOME = {"kind": "web", "mode": "home"}  # a resident's session on the home site
+
 START = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 HALF_HOUR = timedelta(minutes=30)
@@ -50,7 +52,7 @@ def store(tmp_path):
 
 
 def test_a_session_is_there_until_its_last_second_and_gone_at_it(store, clock):
-    store.save("mine", {"answers": {"age": 78}}, HALF_HOUR)
+    store.save("mine", {"answers": {"age": 78}}, HALF_HOUR, **AT_HOME)
     clock.moment = START + HALF_HOUR - SECOND
     stored = store.fetch("mine")
     assert stored is not None and stored.data == {"answers": {"age": 78}}
@@ -61,9 +63,9 @@ def test_a_session_is_there_until_its_last_second_and_gone_at_it(store, clock):
 
 
 def test_saving_again_replaces_the_answers_and_restarts_the_lifetime(store, clock):
-    store.save("mine", {"answers": {"age": 78}}, HALF_HOUR)
+    store.save("mine", {"answers": {"age": 78}}, HALF_HOUR, **AT_HOME)
     clock.moment = START + timedelta(minutes=20)
-    store.save("mine", {"answers": {"age": 79}}, HALF_HOUR)
+    store.save("mine", {"answers": {"age": 79}}, HALF_HOUR, **AT_HOME)
     stored = store.fetch("mine")
     assert stored is not None and stored.data == {"answers": {"age": 79}}
     assert stored.expires_at == START + timedelta(minutes=50)
@@ -71,17 +73,17 @@ def test_saving_again_replaces_the_answers_and_restarts_the_lifetime(store, cloc
 
 def test_a_session_with_a_resume_code_is_kept_until_the_code_runs_out_but_never_shorter(store, clock):
     week = START + timedelta(days=7)
-    store.save("saved", {"resume_until": week.isoformat()}, HALF_HOUR)
-    store.save("old-code", {"resume_until": (START - timedelta(days=1)).isoformat()}, HALF_HOUR)
-    store.save("no-code", {"resume_until": ""}, HALF_HOUR)
+    store.save("saved", {"resume_until": week.isoformat()}, HALF_HOUR, **AT_HOME)
+    store.save("old-code", {"resume_until": (START - timedelta(days=1)).isoformat()}, HALF_HOUR, **AT_HOME)
+    store.save("no-code", {"resume_until": ""}, HALF_HOUR, **AT_HOME)
     stored = {name: store.fetch(name) for name in ("saved", "old-code", "no-code")}
     assert {name: item.expires_at for name, item in stored.items() if item} == {
         "saved": week, "old-code": START + HALF_HOUR, "no-code": START + HALF_HOUR}
 
 
 def test_deleting_a_session_takes_its_codes_along_and_leaves_everyone_elses(store, clock):
-    store.save("mine", {"a": 1}, HALF_HOUR)
-    store.save("theirs", {"b": 2}, HALF_HOUR)
+    store.save("mine", {"a": 1}, HALF_HOUR, **AT_HOME)
+    store.save("theirs", {"b": 2}, HALF_HOUR, **AT_HOME)
     mine, _ = store.create_resume_code("mine", timedelta(days=7))
     theirs, _ = store.create_resume_code("theirs", timedelta(days=7))
     store.delete("mine")
@@ -91,7 +93,7 @@ def test_deleting_a_session_takes_its_codes_along_and_leaves_everyone_elses(stor
 
 
 def test_a_new_code_replaces_the_sessions_older_one_and_runs_for_its_lifetime(store, clock):
-    store.save("mine", {"a": 1}, HALF_HOUR)
+    store.save("mine", {"a": 1}, HALF_HOUR, **AT_HOME)
     older, _ = store.create_resume_code("mine", timedelta(days=7))
     newer, expires = store.create_resume_code("mine", timedelta(days=3))
     assert expires == START + timedelta(days=3)
@@ -101,14 +103,14 @@ def test_a_new_code_replaces_the_sessions_older_one_and_runs_for_its_lifetime(st
 
 
 def test_a_taken_code_leaves_nothing_behind_on_the_browser_that_saved(store, clock):
-    store.save("mine", {"a": 1}, HALF_HOUR)
+    store.save("mine", {"a": 1}, HALF_HOUR, **AT_HOME)
     code, _ = store.create_resume_code("mine", timedelta(days=7))
     assert store.take_resume_code(code) == ({"a": 1}, "ok")
     assert store.load("mine") is None  # the answers now live only under the new browser's id
 
 
 def test_a_code_whose_answers_have_gone_says_expired_and_cannot_be_tried_again(store, clock):
-    store.save("short", {"a": 1}, HALF_HOUR)  # no resume_until: the session runs out before its code
+    store.save("short", {"a": 1}, HALF_HOUR, **AT_HOME)  # no resume_until: the session runs out before its code
     code, _ = store.create_resume_code("short", timedelta(days=7))
     clock.moment = START + HALF_HOUR
     assert store.take_resume_code(code) == (None, "expired")
@@ -116,7 +118,7 @@ def test_a_code_whose_answers_have_gone_says_expired_and_cannot_be_tried_again(s
 
 
 def test_a_code_is_refused_from_its_last_second_on(store, clock):
-    store.save("mine", {"a": 1, "resume_until": (START + timedelta(days=8)).isoformat()}, HALF_HOUR)
+    store.save("mine", {"a": 1, "resume_until": (START + timedelta(days=8)).isoformat()}, HALF_HOUR, **AT_HOME)
     code, expires = store.create_resume_code("mine", timedelta(days=7))
     clock.moment = expires
     assert store.take_resume_code(code) == (None, "expired")
@@ -157,7 +159,7 @@ def test_an_id_the_app_never_makes_finds_no_session(store, clock, session_id):
 
 
 def test_the_longest_id_the_app_accepts_is_sixty_four_characters(store, clock):
-    store.save("a" * 64, {"a": 1}, HALF_HOUR)
+    store.save("a" * 64, {"a": 1}, HALF_HOUR, **AT_HOME)
     assert store.load("a" * 64) == {"a": 1}
 
 

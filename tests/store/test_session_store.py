@@ -14,6 +14,8 @@ from kiosk.store.models import ResidentSession
 
 from ..web.conftest import close_apps, make_app  # noqa: F401 (close_apps: autouse)
 
+AT_HOME = {"kind": "web", "mode": "home"}  # a resident's session on the home site
+
 START = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 
 
@@ -31,9 +33,9 @@ def expiries(store) -> dict[str, datetime]:
 
 def test_extending_a_session_moves_only_its_own_expiry_and_never_shortens_it(tmp_path, clock):
     store = services(make_app(tmp_path)).sessions
-    store.save("mine", {"a": 1}, timedelta(minutes=30))
-    store.save("theirs", {"b": 2}, timedelta(minutes=30))
-    store.save("kept-long", {"c": 3}, timedelta(days=7))
+    store.save("mine", {"a": 1}, timedelta(minutes=30), **AT_HOME)
+    store.save("theirs", {"b": 2}, timedelta(minutes=30), **AT_HOME)
+    store.save("kept-long", {"c": 3}, timedelta(days=7), **AT_HOME)
     clock["now"] = START + timedelta(minutes=20)
 
     store.extend("mine", timedelta(minutes=30))
@@ -50,8 +52,8 @@ def test_extending_a_session_moves_only_its_own_expiry_and_never_shortens_it(tmp
 
 def test_a_resume_code_opens_its_answers_once_and_leaves_everyone_elses_code_alone(tmp_path, clock):
     store = services(make_app(tmp_path)).sessions
-    store.save("mine", {"answers": {"age": 78}}, timedelta(minutes=30))
-    store.save("theirs", {"answers": {"age": 40}}, timedelta(minutes=30))
+    store.save("mine", {"answers": {"age": 78}}, timedelta(minutes=30), **AT_HOME)
+    store.save("theirs", {"answers": {"age": 40}}, timedelta(minutes=30), **AT_HOME)
     mine, _ = store.create_resume_code("mine", timedelta(days=7))
     theirs, _ = store.create_resume_code("theirs", timedelta(days=7))
 
@@ -64,7 +66,7 @@ def test_a_resume_code_works_until_its_last_second(tmp_path, clock):
     store = services(make_app(tmp_path)).sessions
     until = (START + timedelta(days=7)).isoformat()  # a saved session is kept as long as its code (resume_until)
     for name in ("early", "late"):
-        store.save(name, {"answers": {"who": name}, "resume_until": until}, timedelta(minutes=30))
+        store.save(name, {"answers": {"who": name}, "resume_until": until}, timedelta(minutes=30), **AT_HOME)
     early, expires = store.create_resume_code("early", timedelta(days=7))
     late, _ = store.create_resume_code("late", timedelta(days=7))
     assert expires == START + timedelta(days=7)

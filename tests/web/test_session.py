@@ -56,7 +56,14 @@ def test_a_cookie_that_is_no_csrf_secret_is_deleted_and_pages_vary_by_cookie(app
     assert any(line.startswith("kiosk_csrf=;") for line in response.headers.getlist("Set-Cookie"))
     assert client.get_cookie("kiosk_csrf") is None
     # A page made for one browser's cookies (its form's secret) must not be given to another by a shared cache.
-    assert "Cookie" in client.get("/okuyami/").vary
+    first = client.get("/okuyami/")
+    assert "Cookie" in first.vary
+    assert any(line.startswith("kiosk_csrf=") for line in first.headers.getlist("Set-Cookie"))
+    again = client.get("/okuyami/")  # the secret is already in the browser: not sent again
+    assert "Cookie" in again.vary and "Set-Cookie" not in again.headers
+    resident = Resident(client)
+    resident.start("okuyami")
+    assert "Cookie" in resident.get(f"/okuyami/questions/{resident.current_question()}").vary  # a stored session
 
 
 def test_a_stored_session_that_became_empty_leaves_no_row_and_no_cookie(app):
@@ -75,5 +82,26 @@ def test_a_stored_session_that_became_empty_leaves_no_row_and_no_cookie(app):
         response = app.response_class()
         interface.save_session(app, session, response)
     assert any(line.startswith("kiosk_session=;") for line in response.headers.getlist("Set-Cookie"))
+    assert "Cookie" in response.vary
     with services(app).database.read() as db:
         assert db.scalars(select(ResidentSession.id)).all() == []
+
+
+def test_each_session_row_says_whose_it_is_and_a_clerks_lives_the_configured_minutes_on_a_kiosk(tmp_path):
+    from kiosk.store.sessions import now
+
+    app = make_app(tmp_path, KIOSK_MODE="kiosk", KIOSK_STAFF_ACCESS="on", KIOSK_SESSION_MINUTES=120)
+    services(app).staff.add("clerk", "correct horse battery", "staff")
+    resident = Resident(app.test_client())
+    resident.start("okuyami")
+    clerk = Resident(app.test_client())
+    clerk.get("/staff/login")
+    assert clerk.post("/staff/login", {"name": "clerk", "password": "correct horse battery"}).status_code == 302
+    assert app.test_client().post("/api/v1/sessions", json={"event": "okuyami"}).status_code == 201
+    with services(app).database.read() as db:
+        rows = {row.kind: row for row in db.scalars(select(ResidentSession))}
+    assert {kind: row.mode for kind, row in rows.items()} == {"web": "kiosk", "staff": "kiosk", "api": "kiosk"}
+    # The tablet's resident is reset after its idle time; the clerk at the desk is not logged out after 3 minutes.
+    left = {kind: row.expires_at.replace(tzinfo=UTC) - now() for kind, row in rows.items()}
+    assert timedelta(minutes=2) < left["web"] <= timedelta(minutes=3)
+    assert timedelta(minutes=119) < left["staff"] <= timedelta(minutes=120)

@@ -24,12 +24,12 @@ def flask_app(**config) -> Flask:
 
 
 def test_on_a_kiosk_a_residents_session_lives_the_idle_time_and_countdown_and_half_a_minute():
-    assert lifetime(flask_app()) == timedelta(seconds=90 + 60 + 30)
+    assert lifetime(flask_app(), "resident") == timedelta(seconds=90 + 60 + 30)
     assert lifetime(flask_app(), "resident") == timedelta(seconds=180)
 
 
 def test_at_home_and_for_clerks_a_session_lives_the_configured_minutes():
-    assert lifetime(flask_app(KIOSK_MODE="home")) == timedelta(minutes=120)
+    assert lifetime(flask_app(KIOSK_MODE="home"), "resident") == timedelta(minutes=120)
     assert lifetime(flask_app(KIOSK_MODE="home"), "staff") == timedelta(minutes=120)
     assert lifetime(flask_app(), "staff") == timedelta(minutes=120)  # the clerk's desk has no idle reset
 
