@@ -165,3 +165,31 @@ def test_the_message_reads_as_file_line_key_and_fix(toy_copy):
     line = line_of(toy_copy / "toy.yaml", "procedure: banc")
     assert f"questionnaires/toy.yaml:{line}: procedures[5].procedure: 手続き「banc」が procedures/ にありません" in text
     assert "直し方:" in text
+
+
+OPERATORS = ("equals, in, includes, answered, all, any, not, gt, gte, lt, lte, date_before, date_on_or_before, "
+             "date_after, date_on_or_after")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "shown"),
+    [
+        ("procedures/a.yaml", "  group: city\n  counter: shimin\n", "  group: citee\n  counter: shimin\n",
+         "procedures/a.yaml:4: todoke.group: 使えない値です\n    直し方: 使える値: 'city', 'agency' or 'private'"),
+        ("procedures/a.yaml", "  short: 死亡の届け出\n", "  short: 死亡の届け出\n  colour: red\n",
+         "procedures/a.yaml:4: todoke.colour: 知らない項目です\n"
+         "    直し方: 綴りを確かめるか、この行を削除してください"),
+        ("procedures/a.yaml", "  deadline: {days: 7, from: death_known, count_first_day: true, next_open_day: true}",
+         "  deadline: {days: 7, months: 1, from: death_known}",
+         "procedures/a.yaml:6: todoke.deadline: "
+         "期限は days・months・years のどれか1つで書きます（例: {days: 14, from: event}）"),
+        ("toy.yaml", '    when: {equals: [filed, "no"]}', '    when: {equal: [filed, "no"]}',
+         "toy.yaml:62: procedures[0].when.equal: 知らない演算子「equal」です\n"
+         f"    直し方: 例: {{equals: [deceased_insurance, kokuho]}}（使える演算子: {OPERATORS}）"),
+        ("toy.yaml", "    min: 0\n", "    min: zero\n", "toy.yaml:26: questions[3].min: 整数で書きます"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_reported_with_its_place_and_fix(toy_copy, file, old, new, shown):
+    edit(toy_copy / file, old, new)
+    assert [str(problem).replace(f"{toy_copy.parent}/", "") for problem in problems(toy_copy)] == [
+        f"questionnaires/{shown}"]

@@ -170,25 +170,57 @@ def test_a_valid_toy_pack_loads(toy_copy):
     assert load_content(toy_copy).outside["toy"].bodies[0].place == "nenkin"
 
 
+NOTICE = "    notice: {title: お知らせ, request: 止めてください。, reference: 番号}"
+ALLOWED = ("applicant_address, applicant_birth_date, applicant_name, applicant_phone, death_date, deceased_address, "
+           "deceased_birth_date, deceased_name, deceased_name_kana, move_date, new_address, reference, relationship, "
+           "request, title, to, today")
+IN_A_REQUEST = ALLOWED.replace(" reference,", "").replace(" request, title,", "")
+
+
+TASKS = "    tasks:\n      - {id: shokai, text: 照会%s}\n    notice:"
+REQUEST = "    notice:\n      title: お知らせ\n      request: %s\n      reference: 番号"
+UNKNOWN_QUESTION = ("質問「nosuch」がありません", "質問の id の綴りを確かめてください")
+
+
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "where", "problem"),
     [
-        (("{reference}", "{reference}\n  {password}"), "差し込み「{password}」は使えません"),
-        (("  {request}\n", ""), "letter に {request} がありません"),
-        (("place: nenkin", "place: nowhere"), "窓口「nowhere」が municipality.yaml にありません"),
-        (
-            ("    notice:", "    when: {equals: [insurance, nothing]}\n    notice:"),
-            "質問「insurance」の答えに「nothing」はありません",
-        ),
-        (("    notice:", "    items: [no_such_item]\n    notice:"), "持ち物「no_such_item」が items/ にありません"),
-        (("bodies:\n", "bodies:\n  - {id: bank2, place: nenkin}\n"), "窓口「nenkin」は機関「bank2」にもあります"),
+        (("{reference}", "{reference}\n  {password}"), "3: letter",
+         ("差し込み「{password}」は使えません", f"使える差し込み: {ALLOWED}")),
+        (("  {request}\n", ""), "3: letter",
+         ("letter に {request} がありません", "各機関へのお願いの文を {request} で差し込みます")),
+        (("place: nenkin", "place: nowhere"), "10: bodies[0].place",
+         ("窓口「nowhere」が municipality.yaml にありません",
+          "municipality.yaml の offices（または counters）に書き足します")),
+        (("    notice:", "    when: {equals: [insurance, nothing]}\n    notice:"), "11: bodies[0].when",
+         ("質問「insurance」の答えに「nothing」はありません", "使える値: kokuho, koki, other, unknown")),
+        (("    notice:", "    items: [id_card, no_such_item]\n    notice:"), "11: bodies[0].items[1]",
+         ("持ち物「no_such_item」が items/ にありません", "")),
+        (("bodies:\n", "bodies:\n  - {id: bank2, place: nenkin}\n"), "11: bodies[1].place",
+         ("窓口「nenkin」は機関「bank2」にもあります",
+          "1つの窓口は1つの機関にだけ書きます（そこでの手続きを2回示さないため）")),
+        (("bodies:\n", "bodies:\n  - {id: nenkin, place: bank}\n"), "10: bodies[1].id",
+         ("機関の id「nenkin」が2回あります", "id を変えてください")),
+        (("    notice:", TASKS % "}\n      - {id: shokai, text: 二度目"), "13: bodies[0].tasks[1].id",
+         ("することの id「shokai」が2回あります", "id を変えてください")),
+        (("    notice:", TASKS % ", when: {equals: [nosuch, x]}"), "12: bodies[0].tasks[0].when", UNKNOWN_QUESTION),
+        (("    notice:", TASKS % ", deadline: {days: 3, from: move_in}"), "12: bodies[0].tasks[0].deadline",
+         ("期限を数える日「move_in」がこの流れの dates にありません", "使える役割: event, death_known, funeral")),
+        ((NOTICE, REQUEST % "止めてください{account}。"), "13: bodies[0].notice.request",
+         ("差し込み「{account}」は使えません", f"使える差し込み: {IN_A_REQUEST}")),
+        ((NOTICE, REQUEST % "止めてください{。"), "13: bodies[0].notice.request",
+         ("{ と } の組が合っていません", "差し込みは {deceased_name} のように書きます")),
+        (("title: 市役所の外\n", "title: 市役所の外\nwhen: {equals: [nosuch, x]}\n"), "2: when", UNKNOWN_QUESTION),
     ],
 )
-def test_content_mistakes_in_a_pack_are_reported(toy_copy, change, message):
+def test_content_mistakes_in_a_pack_are_reported_at_their_line_and_key_with_the_fix(toy_copy, change, where, problem):
+    assert change[0] in TOY_PACK
     _write_pack(toy_copy, TOY_PACK.replace(*change))
     with pytest.raises(ContentError) as raised:
         load_content(toy_copy)
-    assert any(message in problem.message for problem in raised.value.problems), raised.value.problems
+    shown = [str(found).replace(f"{toy_copy.parent}/", "") for found in raised.value.problems]
+    message, fix = problem
+    assert shown == [f"questionnaires/outside/toy.yaml:{where}: {message}" + (f"\n    直し方: {fix}" if fix else "")]
 
 
 def test_a_pack_for_no_flow_is_reported(toy_copy):

@@ -1,0 +1,53 @@
+"""`kiosk check --verify`: every fact the research could not confirm (a `verify:` mark) is listed for the city's
+review, each at its own file, line and key — amounts, procedures, items, offices, outside bodies and their tasks —
+and nothing without a mark is listed."""
+
+from __future__ import annotations
+
+from kiosk.engine import load_content
+from kiosk.engine.analysis import verify_marks
+
+from .test_outside import TOY_PACK, _write_pack
+
+
+def _mark(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_verify_mark_is_listed_at_its_file_line_and_key(toy_copy):
+    _mark(toy_copy / "municipality.yaml", "  sosaihi: {label: 葬祭費, text: 5万円}",
+          "  sosaihi: {label: 葬祭費, text: 5万円, verify: 金額を確かめる}")
+    _mark(toy_copy / "municipality.yaml", "  nenkin: {name: 年金事務所, kind: agency}",
+          "  nenkin: {name: 年金事務所, kind: agency, verify: 管轄を確かめる}")
+    _mark(toy_copy / "procedures" / "a.yaml", "  check_hint: 保険証を見るとわかります",
+          "  check_hint: 保険証を見るとわかります\n  verify: 期限を確かめる")
+    _mark(toy_copy / "items" / "a.yaml", "hokensho: {name: 保険証}", "hokensho: {name: 保険証, verify: 名前を確かめる}")
+    pack = TOY_PACK.replace(
+        "    notice:",
+        "    verify: 窓口を確かめる\n    tasks:\n      - {id: shokai, text: 照会する, verify: 手数料を確かめる}\n"
+        "      - {id: kaiyaku, text: 解約する}\n    notice:",
+    )
+    _write_pack(toy_copy, pack)
+    content = load_content(toy_copy)
+    found = [(problem.file.rsplit("questionnaires/", 1)[-1], problem.line, problem.key, problem.message,
+              problem.severity) for problem in verify_marks(content)]
+
+    def line_of(relative: str, text: str) -> int:
+        lines = (toy_copy / relative).read_text(encoding="utf-8").splitlines()
+        return next(number for number, line in enumerate(lines, 1) if text in line)
+
+    assert found == [
+        ("municipality.yaml", line_of("municipality.yaml", "sosaihi:"), "amounts.sosaihi", "金額を確かめる", "verify"),
+        ("procedures/a.yaml", line_of("procedures/a.yaml", "verify: 期限"), "kokuho_loss", "期限を確かめる", "verify"),
+        ("items/a.yaml", line_of("items/a.yaml", "hokensho:"), "hokensho", "名前を確かめる", "verify"),
+        ("municipality.yaml", line_of("municipality.yaml", "nenkin: {"), "offices.nenkin", "管轄を確かめる", "verify"),
+        ("outside/toy.yaml", line_of("outside/toy.yaml", "verify: 窓口"), "nenkin", "窓口を確かめる", "verify"),
+        ("outside/toy.yaml", line_of("outside/toy.yaml", "id: shokai"), "nenkin.shokai", "手数料を確かめる", "verify"),
+    ]
+
+
+def test_content_without_marks_lists_nothing(toy_copy):
+    _write_pack(toy_copy, TOY_PACK)
+    assert verify_marks(load_content(toy_copy)) == []
