@@ -75,3 +75,42 @@ def test_catalogue_entries_no_flow_uses_are_warnings_and_an_item_an_outside_body
         ("questionnaires/items/a.yaml:4: spare_item: どの手続きでも使われていない持ち物です\n"
          "    直し方: 手続きの items に加えるか削除します", "warning"),
     ]
+
+
+TRIGGERS = ("      - when: {includes: [benefits, pension]}\n        reason: 年金を受けていたため\n"
+            "      - when: {gte: [age, 65]}\n")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # One trigger that can hold is enough, whichever comes last.
+        ("{includes: [benefits, pension]}", "{all: [{gte: [age, 65]}, {lt: [age, 65]}]}", []),
+        # Only 「わからない」 can make the first hold and nothing the second: 「該当する場合」 only.
+        ("{all: [{includes: [benefits, pension]}, {includes: [benefits, none]}]}",
+         '{all: [{equals: [filed, "yes"]}, {equals: [filed, "no"]}, {gte: [age, 65]}]}',
+         [("questionnaires/toy.yaml:70: procedures[3].procedure: "
+           "手続き「nenkin_todoke」は「該当する場合」としてしか出ません\n"
+           "    直し方: 条件を確かめてください", "warning")]),
+    ],
+)
+def test_a_procedure_with_several_triggers_is_judged_by_all_of_them(toy_copy, first, second, expected):
+    _edit(toy_copy / "toy.yaml", TRIGGERS, f"      - when: {first}\n        reason: 年金を受けていたため\n"
+                                           f"      - when: {second}\n")
+    assert _found(toy_copy) == expected
+
+
+def test_a_condition_too_large_to_check_in_full_is_a_warning_not_a_pass(toy_copy):
+    # Sixteen yes/no questions read by one condition: 65,536 combinations, past the 20,000 the check tries.
+    many = [f"many_{number}" for number in range(16)]
+    asked = "".join(f"  - id: {name}\n    type: yes_no\n    text: 質問{number}\n" for number, name in enumerate(many))
+    never = ", ".join(f'{{equals: [{name}, "yes"]}}' for name in many) + ', {equals: [many_0, "no"]}'
+    asked += f"  - id: last\n    type: yes_no\n    text: 最後の質問\n    when: {{all: [{never}]}}\n"
+    _edit(toy_copy / "toy.yaml", "procedures:\n", asked + "procedures:\n")
+    _edit(toy_copy / "toy.yaml", '    when: {equals: [filed, "no"]}',
+          '    when: {any: [{equals: [filed, "no"]}, {equals: [last, "yes"]}]}')
+    warnings = [text for text, severity in _found(toy_copy) if severity == "warning"]
+    lines = (toy_copy / "toy.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if text.startswith("    when: {all: [{equals: [many_0"))
+    assert warnings == [f"questionnaires/toy.yaml:{line}: questions[25].when: "
+                        "条件が複雑すぎて、すべては確かめられませんでした\n    直し方: 条件を分けてください"]
