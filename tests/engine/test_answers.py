@@ -60,3 +60,19 @@ def test_dates_must_exist_and_not_be_in_the_future(toy):
 def test_yes_no_accepts_booleans_from_json(toy):
     assert parse_answer(q(toy, "filed"), True, TODAY) == "yes"
     assert parse_answer(q(toy, "filed"), "no", TODAY) == "no"
+
+
+def test_an_invalid_answer_names_its_question_and_says_the_message_with_its_values():
+    from kiosk.engine.model import Question
+
+    age = Question.model_validate({"id": "age", "type": "number", "text": "年齢は", "min": 0, "max": 130})
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(age, "131", TODAY)
+    error = caught.value
+    assert error.question_id == "age" and error.code and error.params
+    assert error.message == "130以下の数を入力してください"
+    assert str(error) == "age: 130以下の数を入力してください"
+    yes_no = Question.model_validate({"id": "filed", "type": "yes_no", "text": "出しましたか"})
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(yes_no, "maybe", TODAY)
+    assert caught.value.params == {} and caught.value.message == caught.value.source  # no values to fill

@@ -193,3 +193,24 @@ def test_a_value_of_the_wrong_kind_is_reported_with_its_place_and_fix(toy_copy, 
     edit(toy_copy / file, old, new)
     assert [str(problem).replace(f"{toy_copy.parent}/", "") for problem in problems(toy_copy)] == [
         f"questionnaires/{shown}"]
+
+
+def test_the_flows_come_in_the_citys_order_of_events_then_by_name(toy_copy):
+    # The menu lists the events in this order: おくやみ, 出生, 引越し, then any other flow by its file name.
+    for name in ("hikkoshi", "aaa", "shussei", "okuyami"):
+        text = (toy_copy / "toy.yaml").read_text(encoding="utf-8").replace("id: toy", f"id: {name}", 1)
+        (toy_copy / f"{name}.yaml").write_text(text, encoding="utf-8")
+    assert list(load_content(toy_copy).flows) == ["okuyami", "shussei", "hikkoshi", "aaa", "toy"]
+
+
+def test_a_start_up_refusal_says_how_many_problems_and_lists_each(toy_copy):
+    procedures = toy_copy / "procedures" / "a.yaml"
+    edit(procedures, "  group: city\n  counter: shimin\n", "  group: citee\n  counter: shimin\n")
+    edit(procedures, "  short: 死亡の届け出\n", "  short: 死亡の届け出\n  colour: red\n")
+    with pytest.raises(ContentError) as caught:
+        load_content(toy_copy)
+    lines = str(caught.value).replace(f"{toy_copy.parent}/", "").split("\n")
+    assert lines[0] == "内容ファイルに 2 件の問題があります:"
+    assert lines[1:] == "\n".join(str(problem) for problem in caught.value.problems).replace(
+        f"{toy_copy.parent}/", "").split("\n")
+    assert len(lines) == 5  # each problem: its line and its 直し方
