@@ -59,3 +59,58 @@ def test_a_moved_deadline_says_from_which_day_and_why(toy):
     deadline = procedures["todoke"]["deadline"]
     assert (deadline["moved_from"], deadline["date"], deadline["moved_because"]) == ("2026-06-20", "2026-06-22",
                                                                                      "土曜日")
+
+
+class KeyedLocalizer:
+    """Shows the key each text was looked up under beside its source, as a translation would be found by it."""
+
+    def content(self, key, source_text):
+        return f"<{key}>{source_text or ''}"
+
+    def phrase(self, key, source, **params):
+        return f"<{key}>"
+
+
+def test_every_text_of_a_procedure_is_looked_up_under_its_own_key(toy_copy):
+    from kiosk.engine import load_content
+
+    procedures = toy_copy / "procedures" / "a.yaml"
+    text = procedures.read_text(encoding="utf-8")
+    text = text.replace("  check_hint: 保険証を見るとわかります\n",
+                        "  check_hint: 保険証を見るとわかります\n  applicant: ご遺族\n  basis: 国民健康保険法 第9条\n"
+                        "  note: 保険証を返します。\n"
+                        "  online: {name: 電子申請, url: \"https://example.jp/kokuho\"}\n", 1)
+    procedures.write_text(text, encoding="utf-8")
+    result = resolve(load_content(toy_copy), "toy", BASE_ANSWERS, TODAY).to_dict(KeyedLocalizer())
+    assert (result["title"], result["city"]) == ("<flow.toy.title>見本の流れ", "<municipality.city>見本市")
+    (kokuho,) = [proc for proc in result["procedures"] if proc["id"] == "kokuho_loss"]
+    key = "procedure.kokuho_loss"
+    assert {name: value for name, value in kokuho.items() if name not in ("deadline", "conditional")} == {
+        "id": "kokuho_loss",
+        "title": f"<{key}.title>国民健康保険 資格喪失届",
+        "short": f"<{key}.short>国保をやめる",
+        "group": "city",
+        "kind": "required",
+        "counter": {"id": "hoken", "kind": "counter", "name": "<counter.hoken.name>保険年金課",
+                    "floor": "<counter.hoken.floor>1階", "window": "<counter.hoken.window>5番"},
+        "items": [{"id": "id_card", "name": "<item.id_card.name>本人確認書類"},
+                  {"id": "hokensho", "name": "<item.hokensho.name>保険証"}],
+        "reasons": ["<flow.toy.p.kokuho_loss.reason.0>国民健康保険に入っていたため"],
+        "hints": [],  # a hint only where the family did not know
+        "applicant": f"<{key}.applicant>ご遺族",
+        "fee": None,
+        "online": {"name": f"<{key}.online>電子申請", "url": "https://example.jp/kokuho"},
+        "basis": f"<{key}.basis>国民健康保険法 第9条",
+        "note": f"<{key}.note>保険証を返します。 <flow.toy.p.kokuho_loss.note>",
+        "verify": None,
+    }
+    unsure = resolve(load_content(toy_copy), "toy", {**BASE_ANSWERS, "insurance": "unknown"}, TODAY)
+    (kokuho,) = [proc for proc in unsure.to_dict(KeyedLocalizer())["procedures"] if proc["id"] == "kokuho_loss"]
+    assert kokuho["conditional"] is True and kokuho["hints"] == [f"<{key}.check_hint>保険証を見るとわかります"]
+    (sosaihi,) = [proc for proc in result["procedures"] if proc["id"] == "sosaihi"]
+    assert sosaihi["fee"] == "<amount.sosaihi.text>5万円" and sosaihi["online"] is None
+    nenkin = next(stop["place"] for stop in result["route"] if stop["group"] == "agency")
+    assert nenkin == {"id": "nenkin", "kind": "agency", "name": "<office.nenkin.name>年金事務所"}
+    assert [stop["group_label"] for stop in result["route"]][-1].startswith("<")
+    (hokensho,) = [entry for entry in result["items"] if entry["id"] == "hokensho"]
+    assert hokensho["name"] == "<item.hokensho.name>保険証" and hokensho["note"] == "<item.hokensho.note>"
