@@ -170,3 +170,30 @@ def test_deadlines_owed_to_the_city_or_an_agency_move_off_closed_days_but_privat
     assert procs["kokuho_loss"].deadline.closed_day_rule == "city"
     assert procs["nenkin_todoke"].deadline.closed_day_rule == "agency"
     assert procs["bank"].deadline.closed_day_rule is None
+
+
+def test_a_flows_own_note_deadline_and_extra_items_for_a_procedure_are_used(toy_copy):
+    flow = toy_copy / "toy.yaml"
+    text = flow.read_text(encoding="utf-8")
+    old = "    reason: 国民健康保険に入っていたため\n"
+    assert old in text
+    flow.write_text(text.replace(old, old + (
+        "    note: この流れでの注意です。\n"
+        "    deadline: {days: 5, from: event}\n"
+        "    extra_items:\n"
+        "      - {item: koza, when: {equals: [insurance, kokuho]}}\n"
+        "      - {item: nenkin_shosho, when: {gte: [age, 65]}}\n"
+    ), 1), encoding="utf-8")
+    content = load_content(toy_copy)
+
+    def kokuho(answers):
+        result = resolve(content, "toy", answers, TODAY)
+        return next(proc for proc in result.procedures if proc.id == "kokuho_loss")
+
+    known = kokuho(BASE_ANSWERS)
+    assert known.note == "この流れでの注意です。"
+    # The flow's 5 days from the death (12 June counted as the first) replace the procedure's own 14.
+    assert known.deadline.date == date(2026, 6, 16) and known.deadline.text_key == "flow.toy.p.kokuho_loss.deadline"
+    assert known.item_ids[-2:] == ("koza", "nenkin_shosho") and not known.conditional_item_ids
+    unsure = kokuho({**BASE_ANSWERS, "age": "unknown"})
+    assert "nenkin_shosho" in unsure.item_ids and unsure.conditional_item_ids == frozenset({"nenkin_shosho"})
