@@ -44,7 +44,7 @@ bench: install
 
 # Mutation testing (mutmut 3; not part of `make test`): plants one-line bugs in kiosk/prefill, kiosk/slip, the
 # purge, lockout, session and CSRF code and kiosk/engine, and reports, per package, the ones no test noticed; the
-# last line is `mutation score: N%`. Hours on two cores; `make mutation PACKAGES="prefill slip"` runs some.
+# last line is `mutation score: N%`. About two hours on two cores; `make mutation PACKAGES="prefill slip"` runs some.
 # See docs/testing.md.
 PACKAGES ?=
 mutation: install
