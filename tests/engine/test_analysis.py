@@ -10,7 +10,7 @@ import pytest
 from kiosk.engine import load_content
 from kiosk.engine.analysis import analyse
 
-from .test_outside import TOY_PACK, _write_pack
+from .conftest import TOY_PACK, edit, write_pack
 
 NEVER = '{all: [{equals: [%s, "yes"]}, {equals: [%s, "no"]}]}'
 
@@ -18,12 +18,6 @@ NEVER = '{all: [{equals: [%s, "yes"]}, {equals: [%s, "no"]}]}'
 def _found(folder, required_events: bool = False) -> list[tuple[str, str]]:
     return [(str(problem).replace(f"{folder.parent}/", ""), problem.severity)
             for problem in analyse(load_content(folder), required_events=required_events)]
-
-
-def _edit(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_toy_content_has_nothing_to_report(toy_copy):
@@ -60,15 +54,15 @@ def test_each_missing_event_file_is_reported_when_the_city_needs_all_three(toy_c
     ],
 )
 def test_a_flow_mistake_is_reported_at_its_line_and_key(toy_copy, old, new, reported, severity):
-    _edit(toy_copy / "toy.yaml", old, new)
+    edit(toy_copy / "toy.yaml", old, new)
     assert _found(toy_copy) == [(f"questionnaires/toy.yaml:{reported}", severity)]
 
 
 def test_catalogue_entries_no_flow_uses_are_warnings_and_an_item_an_outside_body_needs_is_used(toy_copy):
-    _edit(toy_copy / "procedures" / "a.yaml", "todoke:\n",
+    edit(toy_copy / "procedures" / "a.yaml", "todoke:\n",
           "spare:\n  title: 予備\n  short: 予備\n  group: city\n  counter: shimin\n  items: [id_card]\ntodoke:\n")
-    _edit(toy_copy / "items" / "a.yaml", "koza:", "spare_item: {name: 予備}\nbank_book: {name: 通帳}\nkoza:")
-    _write_pack(toy_copy, TOY_PACK.replace("    notice:", "    items: [bank_book]\n    notice:"))
+    edit(toy_copy / "items" / "a.yaml", "koza:", "spare_item: {name: 予備}\nbank_book: {name: 通帳}\nkoza:")
+    write_pack(toy_copy, TOY_PACK.replace("    notice:", "    items: [bank_book]\n    notice:"))
     assert _found(toy_copy) == [
         ("questionnaires/procedures/a.yaml:1: spare: どの流れでも使われていない手続きです\n"
          "    直し方: 流れの procedures に加えるか削除します", "warning"),
@@ -95,7 +89,7 @@ TRIGGERS = ("      - when: {includes: [benefits, pension]}\n        reason: 年�
     ],
 )
 def test_a_procedure_with_several_triggers_is_judged_by_all_of_them(toy_copy, first, second, expected):
-    _edit(toy_copy / "toy.yaml", TRIGGERS, f"      - when: {first}\n        reason: 年金を受けていたため\n"
+    edit(toy_copy / "toy.yaml", TRIGGERS, f"      - when: {first}\n        reason: 年金を受けていたため\n"
                                            f"      - when: {second}\n")
     assert _found(toy_copy) == expected
 
@@ -106,8 +100,8 @@ def test_a_condition_too_large_to_check_in_full_is_a_warning_not_a_pass(toy_copy
     asked = "".join(f"  - id: {name}\n    type: yes_no\n    text: 質問{number}\n" for number, name in enumerate(many))
     never = ", ".join(f'{{equals: [{name}, "yes"]}}' for name in many) + ', {equals: [many_0, "no"]}'
     asked += f"  - id: last\n    type: yes_no\n    text: 最後の質問\n    when: {{all: [{never}]}}\n"
-    _edit(toy_copy / "toy.yaml", "procedures:\n", asked + "procedures:\n")
-    _edit(toy_copy / "toy.yaml", '    when: {equals: [filed, "no"]}',
+    edit(toy_copy / "toy.yaml", "procedures:\n", asked + "procedures:\n")
+    edit(toy_copy / "toy.yaml", '    when: {equals: [filed, "no"]}',
           '    when: {any: [{equals: [filed, "no"]}, {equals: [last, "yes"]}]}')
     warnings = [text for text, severity in _found(toy_copy) if severity == "warning"]
     lines = (toy_copy / "toy.yaml").read_text(encoding="utf-8").splitlines()

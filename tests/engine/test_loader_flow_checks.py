@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.engine import load_content
-from kiosk.engine.errors import ContentError
+
+from .conftest import edit, problems_shown
 
 FLOW_END = "    reason: 口座があるため\n"
 LAST_QUESTION = "    text: 死亡届は出しましたか\n"
@@ -20,19 +21,11 @@ CHECK = (
 def _change(root: Path, file: str, old: str, new: str) -> None:
     """Replace `old` by `new` in a toy file; an empty `old` writes a new file."""
     path = root / file
-    if not old:
+    if old:
+        edit(path, old, new)
+    else:
         assert not path.exists()
         path.write_text(new, encoding="utf-8")
-        return
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _shown(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as raised:
-        load_content(root)
-    return [str(problem).replace(f"{root.parent}/", "") for problem in raised.value.problems]
 
 
 def _screens(*questions: str) -> str:
@@ -140,7 +133,7 @@ def _screens(*questions: str) -> str:
 )
 def test_a_content_mistake_is_reported_at_its_line_and_key_with_the_fix(toy_copy, file, old, new, expected):
     _change(toy_copy, file, old, new)
-    assert _shown(toy_copy) == [f"questionnaires/{expected}"]
+    assert problems_shown(toy_copy) == [f"questionnaires/{expected}"]
 
 
 @pytest.mark.parametrize(
@@ -161,7 +154,7 @@ def test_content_on_the_allowed_side_of_each_check_loads(toy_copy, file, old, ne
 
 def test_a_missing_municipality_profile_is_reported_as_a_file_to_create(toy_copy):
     (toy_copy / "municipality.yaml").unlink()
-    assert _shown(toy_copy) == [
+    assert problems_shown(toy_copy) == [
         "questionnaires/municipality.yaml: ファイルがありません\n"
         "    直し方: questionnaires/municipality.yaml を作ってください"
     ]
@@ -172,6 +165,6 @@ def test_a_catalogue_folder_without_yaml_files_is_reported(toy_copy):
     flow = toy_copy / "toy.yaml"
     text = flow.read_text(encoding="utf-8")
     flow.write_text(text[: text.index("procedures:\n")] + "procedures: []\n", encoding="utf-8")
-    assert _shown(toy_copy) == [
+    assert problems_shown(toy_copy) == [
         "questionnaires/procedures: YAML ファイルがありません\n    直し方: 1つ以上の .yaml ファイルを置いてください"
     ]

@@ -1,11 +1,12 @@
 """A content editor who writes a question, a procedure's conditions or an outside-bodies pack wrongly is told, before
 the kiosk starts, the file, line and key of the mistake, what is wrong and how to fix it."""
 
-from pathlib import Path
 
 import pytest
 
-from kiosk.engine import ContentError, load_content
+from kiosk.engine import load_content
+
+from .conftest import TOY_PACK, edit, problem_text, problems_shown, write_pack
 
 FILED = "    text: 死亡届は出しましたか\n"
 BANK = "  - procedure: bank\n    reason: 口座があるため\n"
@@ -24,20 +25,8 @@ def extra(*lines: str) -> str:
 
 
 def shown(where: str, message: str, fix: str = "") -> str:
-    """A problem as the editor reads it: the file, line and key, the message, and the fix when there is one."""
-    return f"questionnaires/toy.yaml:{where}: {message}" + (f"\n    直し方: {fix}" if fix else "")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems_shown(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as raised:
-        load_content(root)
-    return [str(problem).replace(f"{root.parent}/", "") for problem in raised.value.problems]
+    """A problem of the toy flow as the editor reads it."""
+    return problem_text("toy.yaml", where, message, fix)
 
 
 @pytest.mark.parametrize(
@@ -207,41 +196,21 @@ def test_a_condition_on_an_offered_answer_loads(toy_copy, old, new):
     assert "toy" in load_content(toy_copy).flows
 
 
-PACK = """\
-title: 市役所の外
-intro: 外の手続きです。
-letter: |
-  {title}
-  {to} 御中
-  {request}
-  {reference}
-bodies:
-  - id: nenkin
-    place: nenkin
-    notice: {title: お知らせ, request: 止めてください。, reference: 番号}
-"""
-
-
-def write_pack(root: Path, name: str, text: str) -> None:
-    (root / "outside").mkdir(exist_ok=True)
-    (root / "outside" / f"{name}.yaml").write_text(text, encoding="utf-8")
-
-
 def test_a_pack_named_after_no_flow_is_reported_with_the_flows_it_can_be_named_after(toy_copy):
-    write_pack(toy_copy, "nothing", PACK)
+    write_pack(toy_copy, TOY_PACK, name="nothing")
     assert problems_shown(toy_copy) == [
         "questionnaires/outside/nothing.yaml:1: 流れ「nothing」がありません\n"
         "    直し方: ファイル名を流れの id にします（toy）"]
 
 
 def test_a_pack_that_cannot_be_read_is_reported_once_and_not_checked_further(toy_copy):
-    assert "place: nenkin" in PACK
-    write_pack(toy_copy, "toy", PACK.replace("place: nenkin", "place: nowhere") + "colour: red\n")
+    assert "place: nenkin" in TOY_PACK
+    write_pack(toy_copy, TOY_PACK.replace("place: nenkin", "place: nowhere") + "colour: red\n")
     assert problems_shown(toy_copy) == [
         "questionnaires/outside/toy.yaml:12: colour: 知らない項目です\n"
         "    直し方: 綴りを確かめるか、この行を削除してください"]
 
 
 def test_a_pack_named_after_its_flow_loads_for_that_flow(toy_copy):
-    write_pack(toy_copy, "toy", PACK)
+    write_pack(toy_copy, TOY_PACK)
     assert list(load_content(toy_copy).outside) == ["toy"]

@@ -1,13 +1,14 @@
 """市役所の外の手続き: which bodies a case gets, what each asks, the notices, and how the content is checked."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from kiosk.engine import ContentError, load_content, resolve, walk
 from kiosk.engine.outside import BLANK, outside_pack
 from kiosk.engine.texts import text_catalogue
+
+from .conftest import TOY_PACK, problem_text, problems_shown, write_pack
 
 TODAY = date(2026, 5, 12)
 DEATH = {
@@ -145,28 +146,8 @@ def test_every_pack_text_is_in_the_catalogue_for_translation(content):
     assert "office.seimei_hoken_kyokai.name" in keys
 
 
-TOY_PACK = """\
-title: 市役所の外
-intro: 外の手続きです。
-letter: |
-  {title}
-  {to} 御中
-  {request}
-  {reference}
-bodies:
-  - id: nenkin
-    place: nenkin
-    notice: {title: お知らせ, request: 止めてください。, reference: 番号}
-"""
-
-
-def _write_pack(folder: Path, text: str, name: str = "toy") -> None:
-    (folder / "outside").mkdir(exist_ok=True)
-    (folder / "outside" / f"{name}.yaml").write_text(text, encoding="utf-8")
-
-
 def test_a_valid_toy_pack_loads(toy_copy):
-    _write_pack(toy_copy, TOY_PACK)
+    write_pack(toy_copy, TOY_PACK)
     assert load_content(toy_copy).outside["toy"].bodies[0].place == "nenkin"
 
 
@@ -215,16 +196,13 @@ UNKNOWN_QUESTION = ("質問「nosuch」がありません", "質問の id の綴
 )
 def test_content_mistakes_in_a_pack_are_reported_at_their_line_and_key_with_the_fix(toy_copy, change, where, problem):
     assert change[0] in TOY_PACK
-    _write_pack(toy_copy, TOY_PACK.replace(*change))
-    with pytest.raises(ContentError) as raised:
-        load_content(toy_copy)
-    shown = [str(found).replace(f"{toy_copy.parent}/", "") for found in raised.value.problems]
+    write_pack(toy_copy, TOY_PACK.replace(*change))
     message, fix = problem
-    assert shown == [f"questionnaires/outside/toy.yaml:{where}: {message}" + (f"\n    直し方: {fix}" if fix else "")]
+    assert problems_shown(toy_copy) == [problem_text("outside/toy.yaml", where, message, fix)]
 
 
 def test_a_pack_for_no_flow_is_reported(toy_copy):
-    _write_pack(toy_copy, TOY_PACK, name="nothing")
+    write_pack(toy_copy, TOY_PACK, name="nothing")
     with pytest.raises(ContentError) as raised:
         load_content(toy_copy)
     assert any("流れ「nothing」がありません" in problem.message for problem in raised.value.problems)

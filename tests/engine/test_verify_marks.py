@@ -7,24 +7,18 @@ from __future__ import annotations
 from kiosk.engine import load_content
 from kiosk.engine.analysis import verify_marks
 
-from .test_outside import TOY_PACK, _write_pack
-
-
-def _mark(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from .conftest import TOY_PACK, edit, write_pack
 
 
 def test_every_verify_mark_is_listed_at_its_file_line_and_key(toy_copy):
-    _mark(toy_copy / "municipality.yaml", "  sosaihi: {label: 葬祭費, text: 5万円}",
+    edit(toy_copy / "municipality.yaml", "  sosaihi: {label: 葬祭費, text: 5万円}",
           "  sosaihi: {label: 葬祭費, text: 5万円, verify: 金額を確かめる}")
     # Marks on lines of their own (block style) are listed at that line, not at their entry's first line.
-    _mark(toy_copy / "municipality.yaml", "  nenkin: {name: 年金事務所, kind: agency}",
+    edit(toy_copy / "municipality.yaml", "  nenkin: {name: 年金事務所, kind: agency}",
           "  nenkin:\n    name: 年金事務所\n    kind: agency\n    verify: 管轄を確かめる")
-    _mark(toy_copy / "procedures" / "a.yaml", "  check_hint: 保険証を見るとわかります",
+    edit(toy_copy / "procedures" / "a.yaml", "  check_hint: 保険証を見るとわかります",
           "  check_hint: 保険証を見るとわかります\n  verify: 期限を確かめる")
-    _mark(toy_copy / "items" / "a.yaml", "hokensho: {name: 保険証}",
+    edit(toy_copy / "items" / "a.yaml", "hokensho: {name: 保険証}",
           "hokensho:\n  name: 保険証\n  verify: 名前を確かめる")
     pack = TOY_PACK.replace(
         "    notice:",
@@ -32,7 +26,7 @@ def test_every_verify_mark_is_listed_at_its_file_line_and_key(toy_copy):
         "      - id: shokai\n        text: 照会する\n        verify: 手数料を確かめる\n"
         "      - {id: kaiyaku, text: 解約する}\n    notice:",
     )
-    _write_pack(toy_copy, pack)
+    write_pack(toy_copy, pack)
     content = load_content(toy_copy)
     marks = verify_marks(content)
     assert {problem.severity for problem in marks} == {"verify"}
@@ -54,5 +48,5 @@ def test_every_verify_mark_is_listed_at_its_file_line_and_key(toy_copy):
 
 
 def test_content_without_marks_lists_nothing(toy_copy):
-    _write_pack(toy_copy, TOY_PACK)
+    write_pack(toy_copy, TOY_PACK)
     assert verify_marks(load_content(toy_copy)) == []
