@@ -110,16 +110,18 @@ def glossary_problems(terms: list[Term]) -> list[str]:
     return problems
 
 
-def _without_longer_terms(source: str, term: Term, terms: list[Term]) -> str:
-    """The source with the longer glossary terms that contain `term` blanked (世帯 inside 世帯主)."""
-    for longer in _longer_terms(term.japanese, tuple(other.japanese for other in terms)):
-        source = source.replace(longer, "□")
+def _without_longer_terms(source: str, longer: tuple[str, ...]) -> str:
+    """The source with the `longer` glossary terms that contain a term blanked (世帯 inside 世帯主)."""
+    for other in longer:
+        source = source.replace(other, "□")
     return source
 
 
-@functools.cache
-def _longer_terms(japanese: str, all_japanese: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(other for other in all_japanese if japanese in other and other != japanese)
+@functools.cache  # once per glossary, not once per term of every text
+def _longer_terms(all_japanese: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """For each term, the other terms that contain it."""
+    return {japanese: tuple(other for other in all_japanese if japanese in other and other != japanese)
+            for japanese in all_japanese}
 
 
 def _without_quoted_names(text: Text, glossary_japanese: set[str]) -> str:
@@ -155,8 +157,9 @@ def text_problems(terms: list[Term], text: Text, language: str = "") -> list[str
     translation = _normal(text.translation)
     glossary_japanese = {term.japanese for term in terms}
     source = _without_quoted_names(text, glossary_japanese)
+    longer = _longer_terms(tuple(term.japanese for term in terms))
     for term in terms:
-        if term.japanese in _without_longer_terms(source, term, terms):
+        if term.japanese in _without_longer_terms(source, longer[term.japanese]):
             if not any(_pattern(form).search(translation) for form in term.forms):
                 problems.append(f"{text.key}: {term.japanese} should be “{term.forms[0]}”: {text.translation}")
             elif term.in_parentheses:
