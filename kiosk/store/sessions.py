@@ -74,8 +74,9 @@ class SessionStore:
     def save(self, session_id: str, data: dict[str, Any], lifetime: timedelta, *, kind: str, mode: str) -> None:
         """Create or replace a session, valid for `lifetime` from now (longer while a resume code holds it).
 
-        `kind` (web | staff | api) and `mode` (kiosk | home) are kept for the city's own counts of visits; every
-        caller says them, so a row never claims a default it did not come from."""
+        `kind` (web | staff | api) and `mode` (kiosk | home) are written on the row for the city's operators (the
+        app itself does not read them); every caller says them, so a row never claims a default it did not come
+        from."""
         moment = now()
         expires_at = moment + lifetime
         if data.get("resume_until"):
