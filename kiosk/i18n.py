@@ -312,7 +312,7 @@ def _read(path: Path, problems: list[ContentProblem]) -> tuple[dict[str, Any], d
     try:
         data, positions = load_yaml(path)
     except YamlSyntaxError as exc:
-        problems.append(ContentProblem(_rel(path), exc.line, "", f"YAML として読めません: {exc.message}", ""))
+        problems.append(ContentProblem(_rel(path), exc.line, "", f"YAML として読めません: {exc.message}", exc.fix))
         return {}, {}
     return (data, positions) if isinstance(data, dict) else ({}, {})
 

@@ -137,7 +137,7 @@ def _read(path: Path, root: Path, problems: _Collector) -> tuple[Any, Source] | 
                 exc.line,
                 "",
                 f"YAML として読めません: {exc.message}",
-                "字下げ（スペース）と「:」のあとの空白を確かめてください",
+                exc.fix,
             )
         )
         return None

@@ -33,13 +33,17 @@ _ContentLoader.add_implicit_resolver(
 )
 
 
-class YamlSyntaxError(Exception):
-    """The file is not valid YAML."""
+INDENT_FIX = "字下げ（スペース）と「:」のあとの空白を確かめてください"
 
-    def __init__(self, line: int | None, message: str) -> None:
+
+class YamlSyntaxError(Exception):
+    """The file is not valid YAML; `fix` says what to look at."""
+
+    def __init__(self, line: int | None, message: str, fix: str = INDENT_FIX) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.fix = fix
 
 
 def load_yaml(path: Path) -> tuple[Any, dict[Path_, int]]:
@@ -58,10 +62,12 @@ def load_yaml_text(text: str) -> tuple[Any, dict[Path_, int]]:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
         problem = str(exc.problem or exc)
         if "maximum nesting depth" in problem:  # libyaml stops at 1,000 levels; say it in the editor's words
-            problem = "入れ子が深すぎます（1,000 段まで）"
-        raise YamlSyntaxError(mark.line + 1 if mark else None, problem) from exc
+            raise YamlSyntaxError(line, "入れ子が深すぎます（1,000 段まで）",
+                                  "[ ] や { } の中にさらに [ ] や { } を重ねすぎていないか確かめてください") from exc
+        raise YamlSyntaxError(line, problem) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from exc
     finally:

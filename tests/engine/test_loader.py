@@ -209,3 +209,10 @@ def test_a_start_up_refusal_says_how_many_problems_and_lists_each(toy_copy):
     assert lines[1:] == "\n".join(str(problem) for problem in caught.value.problems).replace(
         f"{toy_copy.parent}/", "").split("\n")
     assert len(lines) == 5  # each problem: its line and its 直し方
+
+
+def test_a_file_nested_too_deep_is_told_so_with_its_own_fix(toy_copy):
+    (toy_copy / "items" / "deep.yaml").write_text("a: " + "[" * 1200 + "]" * 1200 + "\n", encoding="utf-8")
+    assert problems_shown(toy_copy) == [
+        "questionnaires/items/deep.yaml:1: YAML として読めません: 入れ子が深すぎます（1,000 段まで）\n"
+        "    直し方: [ ] や { } の中にさらに [ ] や { } を重ねすぎていないか確かめてください"]
